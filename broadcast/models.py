@@ -1,0 +1,1 @@
+"""Models of broadcast/: none yet; they land with the broadcast issue."""

@@ -1,0 +1,1 @@
+"""Models of complaints/: none yet; they land with the complaints issue."""

@@ -1,0 +1,1 @@
+"""Models of gifts/: none yet; they land with the gifts issue."""

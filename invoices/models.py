@@ -1,0 +1,1 @@
+"""Models of invoices/: none yet; they land with the invoices issue."""

@@ -1,0 +1,1 @@
+"""Models of members/: none yet; they land with the members issue."""

@@ -1,0 +1,1 @@
+"""Models of returns/: none yet; they land with the returns issue."""

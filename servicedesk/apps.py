@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, with the desk's own site as the default: every app registers on it."""
+
+    default = False
+    default_site = "servicedesk.admin_site.DeskAdminSite"
+
+
+class ServicedeskConfig(AppConfig):
+    default = True
+    name = "servicedesk"
+    verbose_name = _("Service desk")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .roles import sync_roles_after_migrate
+
+        # Apps added later bring new models: keep every role's permissions in step after each migrate.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="servicedesk.sync_roles")

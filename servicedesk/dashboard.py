@@ -1,0 +1,80 @@
+"""Desk dashboard tiles. Each app contributes tiles from `<app>/dashboard.py`:
+
+    def tiles(request) -> list[Tile]: ...
+
+A tile shows real counts and links; an app with nothing to show returns no tile. Tiles are built
+per request for the logged-in user, so each role sees only what it may act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class TileLine:
+    label: str
+    value: str | int
+    url: str | None = None
+    alert: bool = False  # shown in red (overdue, low stock)
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    lines: list[TileLine] = field(default_factory=list)
+    url: str | None = None
+    order: int = 100
+
+
+def collect_tiles(request) -> list[Tile]:
+    tiles: list[Tile] = []
+    for label in settings.DESK_APPS:
+        try:
+            module = importlib.import_module(f"{label}.dashboard")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{label}.dashboard":
+                raise
+            continue
+        provider = getattr(module, "tiles", None)
+        if provider is not None:
+            tiles.extend(provider(request))
+    return sorted(tiles, key=lambda t: t.order)
+
+
+def tiles(request) -> list[Tile]:
+    """The desk's own tiles: the handover book, my notifications, and whether the scheduler runs."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from . import selectors
+    from .models import HandoverEntry, SchedulerHeartbeat
+
+    user = request.user
+    result: list[Tile] = []
+    if user.has_perm("servicedesk.view_handoverentry") and HandoverEntry.objects.exists():
+        awaiting = selectors.handover_entries_awaiting_acknowledgement().exclude(written_by=user).count()
+        open_items = selectors.handover_open_items().count()
+        url = reverse("admin:servicedesk_handoverentry_desk")
+        result.append(Tile(_("Shift handover book"), [
+            TileLine(_("Entries to acknowledge"), awaiting, url, alert=awaiting > 0),
+            TileLine(_("Open items"), open_items, url),
+        ], url=url, order=10))
+    unread = selectors.notifications_unread(user=user).count()
+    if unread:
+        url = reverse("admin:servicedesk_notification_changelist") + "?read_at__isnull=True"
+        result.append(Tile(_("Notifications"), [TileLine(_("Unread"), unread, url, alert=True)], url=url, order=5))
+    if user.has_perm("servicedesk.view_schedulerheartbeat"):
+        beat = SchedulerHeartbeat.objects.filter(name="beat").first()
+        if beat and beat.last_beat_at:
+            stale = timezone.now() - beat.last_beat_at > timedelta(seconds=3 * settings.DESK_HEARTBEAT_SECONDS + 60)
+            when = date_format(timezone.localtime(beat.last_beat_at), "SHORT_DATETIME_FORMAT")
+            result.append(Tile(_("Scheduled jobs"), [TileLine(_("Last ran"), when, alert=stale)], order=900))
+    return result

@@ -1,0 +1,24 @@
+"""No anonymous page but the login page, the health check, static files and the language switch."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/")
+
+
+class LoginRequiredEverywhereMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            request.user.is_authenticated
+            or path.startswith(OPEN_PREFIXES)
+            or path.startswith("/api/")  # the API answers 401/403 in its own JSON format
+            or path == reverse("admin:login")
+            or path == reverse("admin:logout")
+        ):
+            return self.get_response(request)
+        return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))

@@ -1,0 +1,206 @@
+"""The role matrix: which role may do what. This is the one place it is written down.
+
+Roles are Django groups (named as in the API contract). A role is granted permissions by pattern:
+  "app_label.*"                 every permission of the app
+  "app_label.view_*"            every `view_` permission of the app (likewise add_/change_/delete_)
+  "app_label.codename"          one permission, model or custom (custom ones are declared in the
+                                owning model's Meta.permissions with exactly that codename)
+Patterns that match nothing yet (an app whose models land later) are skipped, and the groups are
+re-synced after every `migrate`, so a new model's permissions reach its roles without another step.
+README.md prints this matrix (`python manage.py roles_matrix` writes it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+DESK_APPS = ("servicedesk", "receipts", "members", "complaints", "returns", "gifts", "invoices", "broadcast")
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    is_staff: bool  # may use the admin site (the desk); `pos` is an API-only till account
+    grants: tuple[str, ...]
+    is_superuser: bool = False
+
+
+# Everyone at the desk reads the desk's records (not the audit internals of other apps' writes).
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS)
+
+ROLES: dict[str, Role] = {
+    role.name: role
+    for role in (
+        Role(
+            "clerk",
+            _("Front-desk clerk"),
+            True,
+            _DESK_READ
+            + (
+                "servicedesk.add_handoverentry",
+                "servicedesk.change_handoverentry",
+                "servicedesk.add_handoveritem",
+                "servicedesk.change_handoveritem",
+                "members.add_*",
+                "members.change_member",
+                "members.redeem_points",
+                "members.replace_card",
+                "complaints.add_*",
+                "complaints.change_complaint",
+                "complaints.route_complaint",
+                "complaints.record_followup",
+                "returns.add_*",
+                "gifts.add_*",
+                "gifts.issue_gift",
+                "invoices.add_*",
+                "invoices.issue_invoice",
+                "broadcast.add_urgentinsert",
+            ),
+        ),
+        Role(
+            "desk_supervisor",
+            _("Desk supervisor"),
+            True,
+            _DESK_READ
+            + (
+                "servicedesk.*",
+                "receipts.add_receipt",
+                "receipts.import_receipts",
+                "members.*",
+                "complaints.*",
+                "returns.add_*",
+                "gifts.*",
+                "invoices.*",
+                "broadcast.*",
+            ),
+        ),
+        Role(
+            "dept_supervisor",
+            _("Department supervisor"),
+            True,
+            (
+                "receipts.view_*",
+                "returns.view_*",
+                "returns.approve_return",  # R-RET-11: refunds up to the supervisor limit
+                "complaints.view_complaint",
+                "complaints.answer_feedback",  # only for the departments the user answers for
+                "servicedesk.view_notification",
+                "servicedesk.change_notification",
+            ),
+        ),
+        Role(
+            "ops_manager",
+            _("Operations manager / GM"),
+            True,
+            _DESK_READ
+            + (
+                "returns.approve_return",
+                "returns.approve_over_limit",  # R-RET-11: above the supervisor limit
+                "complaints.approve_handling",
+                "complaints.answer_feedback",
+                "servicedesk.change_notification",
+            ),
+        ),
+        Role(
+            "counter_staff",
+            _("Counter staff"),
+            True,
+            ("receipts.view_*", "returns.view_*", "returns.counter_check"),
+        ),
+        Role(
+            "loss_prevention",
+            _("Loss prevention"),
+            True,
+            ("receipts.view_*", "returns.view_*", "returns.sign_loss_prevention"),
+        ),
+        Role(
+            "cashier",
+            _("Cashier"),
+            True,
+            ("receipts.view_*", "returns.view_*", "returns.refund_return", "members.view_member"),
+        ),
+        Role(
+            "finance",
+            _("Finance"),
+            True,
+            _DESK_READ + ("receipts.import_receipts", "receipts.add_receipt", "invoices.report_invoices"),
+        ),
+        Role(
+            "announcer",
+            _("Announcer"),
+            True,
+            (
+                "broadcast.view_*",
+                "broadcast.add_*",
+                "broadcast.change_*",
+                "broadcast.air_item",
+                "servicedesk.view_handoverentry",
+                "servicedesk.view_handoveritem",
+                "servicedesk.add_handoverentry",
+                "servicedesk.change_handoverentry",
+                "servicedesk.add_handoveritem",
+                "servicedesk.change_handoveritem",
+            ),
+        ),
+        Role("admin", _("Administrator"), True, ("*",), is_superuser=True),
+        Role(
+            "pos",
+            _("Till (POS) account"),
+            False,
+            ("receipts.add_receipt", "receipts.view_receipt", "members.view_member", "members.quote_price"),
+        ),
+    )
+}
+
+
+def role_names() -> list[str]:
+    return list(ROLES)
+
+
+def resolve_grants(grants: tuple[str, ...], available: list[str]) -> set[str]:
+    """The `app_label.codename` strings out of `available` that the grant patterns cover."""
+    chosen: set[str] = set()
+    for pattern in grants:
+        if pattern == "*":
+            chosen.update(available)
+            continue
+        chosen.update(fnmatch.filter(available, pattern))
+    return chosen
+
+
+def sync_roles(*, using: str = "default") -> None:
+    """Create every role group and set its permissions to exactly what the matrix grants."""
+    from django.contrib.auth.models import Group, Permission
+
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    available = sorted(perms)
+    for role in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=role.name)
+        wanted = [perms[key] for key in sorted(resolve_grants(role.grants, available))]
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    # Runs once per app after migrate; only the last app's run matters, the earlier ones are cheap.
+    if sender.name == "servicedesk" or sender.name in DESK_APPS:
+        sync_roles(using=using)
+
+
+def user_has_role(user, *names: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=names).exists()
+
+
+def matrix_rows() -> list[tuple[str, str, str]]:
+    """(role, may use the desk site, grants) for the README."""
+    return [(r.name, "yes" if r.is_staff else "API only", ", ".join(r.grants)) for r in ROLES.values()]

@@ -1,0 +1,120 @@
+"""State changes of the desk: the handover book (R-DESK-1) and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import events
+from .choices import HandoverItemStatus
+from .errors import Conflict, NotAllowed, RuleViolation
+from .models import HandoverEntry, HandoverItem, Notification
+
+
+@transaction.atomic
+def handover_write(
+    *,
+    shift_date: dt.date,
+    shift: str,
+    notes: str,
+    new_items: Iterable[str] = (),
+    closed_item_ids: Iterable[int] = (),
+    user,
+) -> HandoverEntry:
+    """Write this shift's handover entry (R-DESK-1).
+
+    Every item still open in the book is either closed now (its id in `closed_item_ids`) or carried
+    over onto the new entry, so the next shift sees one list of what is still open.
+    """
+    notes = (notes or "").strip()
+    if not notes:
+        raise RuleViolation(_("Write what the next shift needs to know."), code="R-DESK-1", fields={"notes": ["required"]})
+    if HandoverEntry.objects.filter(shift_date=shift_date, shift=shift).exists():
+        raise Conflict(
+            _("The handover entry for this shift is already written."), code="R-DESK-1", fields={"shift": ["exists"]}
+        )
+    now = timezone.now()
+    # Lock the open items: two desks writing at once must not both carry the same item.
+    open_items = list(HandoverItem.objects.select_for_update().filter(status=HandoverItemStatus.OPEN).order_by("pk"))
+    closing = {int(pk) for pk in closed_item_ids}
+    unknown = closing - {item.pk for item in open_items}
+    if unknown:
+        raise RuleViolation(
+            _("Only open items can be closed."), code="R-DESK-1", fields={"closed_item_ids": sorted(unknown)}
+        )
+    try:
+        with transaction.atomic():
+            entry = HandoverEntry.objects.create(shift_date=shift_date, shift=shift, notes=notes, written_by=user)
+    except IntegrityError as exc:  # another desk wrote the same shift a moment ago
+        raise Conflict(_("The handover entry for this shift is already written."), code="R-DESK-1") from exc
+    carried = 0
+    for item in open_items:
+        if item.pk in closing:
+            item.status, item.closed_by, item.closed_at = HandoverItemStatus.DONE, user, now
+        else:
+            item.status = HandoverItemStatus.CARRIED
+            HandoverItem.objects.create(entry=entry, text=item.text, carried_from=item)
+            carried += 1
+        item._history_user = user
+        item.save(update_fields=["status", "closed_by", "closed_at", "updated_at"])
+    for text in new_items:
+        text = text.strip()
+        if text:
+            HandoverItem.objects.create(entry=entry, text=text[:500])
+    events.handover_written_event(entry=entry, user=user, carried=carried, closed=len(closing))
+    return entry
+
+
+@transaction.atomic
+def handover_acknowledge(*, entry: HandoverEntry, user) -> HandoverEntry:
+    """The next shift confirms it has read the entry (R-DESK-1). The writer cannot acknowledge it."""
+    entry = HandoverEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.acknowledged_at is not None:
+        raise Conflict(_("This handover entry is already acknowledged."), code="R-DESK-1")
+    if entry.written_by_id == user.pk:
+        raise NotAllowed(_("The next shift acknowledges a handover entry, not its writer."), code="R-DESK-1")
+    entry.acknowledged_by, entry.acknowledged_at = user, timezone.now()
+    entry._history_user = user
+    entry.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
+    events.handover_acknowledged_event(entry=entry, user=user)
+    return entry
+
+
+@transaction.atomic
+def handover_item_close(*, item: HandoverItem, user) -> HandoverItem:
+    item = HandoverItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != HandoverItemStatus.OPEN:
+        raise Conflict(_("Only an open item can be closed."), code="R-DESK-1")
+    item.status, item.closed_by, item.closed_at = HandoverItemStatus.DONE, user, timezone.now()
+    item._history_user = user
+    item.save(update_fields=["status", "closed_by", "closed_at", "updated_at"])
+    events.handover_item_closed_event(entry=item.entry, user=user, item_id=item.pk)
+    return item
+
+
+def notification_send(*, recipient, title: str, body: str = "", url: str = "", key: str = "", email: bool = True):
+    """Notify one user in the app (and by email when they have an address). With a `key`, a repeated
+    call (a job running twice) notifies once; returns None when it was already sent."""
+    with transaction.atomic():
+        if key and Notification.objects.filter(recipient=recipient, key=key).exists():
+            return None
+        note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url, key=key)
+    if email and recipient.email:
+        transaction.on_commit(
+            lambda: send_mail(title, f"{body}\n{url}".strip(), None, [recipient.email], fail_silently=True)
+        )
+    return note
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise NotAllowed(_("This notification is for someone else."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
