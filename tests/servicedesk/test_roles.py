@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from servicedesk.roles import ROLES, resolve_grants
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_contract_role_exists_after_migrate():
+    contract = {"clerk", "desk_supervisor", "dept_supervisor", "ops_manager", "counter_staff", "loss_prevention",
+                "cashier", "finance", "announcer", "admin", "pos"}
+    assert contract == set(ROLES)
+    assert contract <= set(Group.objects.values_list("name", flat=True))
+
+
+def test_groups_carry_the_matrix_permissions_after_migrate():
+    clerk = Group.objects.get(name="clerk")
+    codes = {f"{p.content_type.app_label}.{p.codename}" for p in clerk.permissions.select_related("content_type")}
+    assert "servicedesk.add_handoverentry" in codes
+    assert "servicedesk.delete_handoverentry" not in codes
+
+
+def test_resolve_grants_patterns():
+    available = ["a.view_x", "a.add_x", "a.custom", "b.view_y"]
+    assert resolve_grants(("a.view_*", "a.custom"), available) == {"a.view_x", "a.custom"}
+    assert resolve_grants(("*",), available) == set(available)
+    assert resolve_grants(("c.*",), available) == set()
+
+
+def test_create_staff_puts_user_in_exactly_that_role():
+    call_command("create_staff", "lily", role="clerk", password="s3cret-pass")
+    call_command("create_staff", "lily", role="cashier", password="s3cret-pass")
+    user = get_user_model().objects.get(username="lily")
+    assert list(user.groups.values_list("name", flat=True)) == ["cashier"]
+    assert user.is_staff and not user.is_superuser and user.check_password("s3cret-pass")
+    call_command("create_staff", "till1", role="pos", password="pos-pass-123")
+    till = get_user_model().objects.get(username="till1")
+    assert not till.is_staff and till.has_perm("receipts.add_receipt")
+
+
+def test_create_staff_refuses_unknown_role():
+    with pytest.raises(CommandError):
+        call_command("create_staff", "x", role="janitor", password="p")
