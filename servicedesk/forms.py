@@ -14,7 +14,7 @@ def current_shift(now=None) -> str:
 
 
 class HandoverWriteForm(forms.Form):
-    shift_date = forms.DateField(label=_("Shift date"), widget=forms.DateInput(attrs={"type": "date"}))
+    shift_date = forms.DateField(label=_("Shift date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     shift = forms.ChoiceField(label=_("Shift"), choices=Shift.choices)
     notes = forms.CharField(label=_("Notes for the next shift"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     new_items = forms.CharField(
