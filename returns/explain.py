@@ -1,0 +1,62 @@
+"""Plain words for the findings of rules.return_decide(), shown on the counter page and the slip."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from receipts.choices import Category
+
+from .rules import Finding, ReturnDecision
+
+MESSAGES = {
+    "no_proof": _("No till receipt and customer copy of the sales slip: no return or exchange."),
+    "misuse": _("The fault comes from the customer's use, washing or care: no return."),
+    "price_tag_misleading": _("A misleading price tag misled the customer: the return is allowed."),
+    "staff_misleading": _("A salesperson's advice misled the customer: the return is allowed and the salesperson "
+                          "is recorded as responsible."),
+    "high_value_needs_report": _("Unit price %(price)s is above %(limit)s: a quality return needs a "
+                                 "quality-inspection report reference."),
+    "high_value_report": _("High-value goods: quality-inspection report %(ref)s."),
+    "high_value_no_quality": _("Unit price %(price)s is above %(limit)s: no return without a quality problem."),
+    "quality_window_over": _("Quality problems are accepted for %(days)s days; this is day %(day)s."),
+    "quality_window_ok": _("Quality problem on day %(day)s of %(days)s allowed."),
+    "quality": _("Quality problem under the national warranty rules: refund without conditions."),
+    "excluded_category": _("%(category)s cannot be returned without a quality problem."),
+    "excluded_opened": _("Opened %(category)s cannot be returned without a quality problem."),
+    "excluded_altered": _("Altered garments cannot be returned without a quality problem."),
+    "excluded_clearance": _("Clearance goods cannot be returned without a quality problem."),
+    "no_change_of_mind": _("%(category)s has no change-of-mind return; only quality rules apply."),
+    "not_original_condition": _("For a change of mind the goods must have their tags, be unused, clean and "
+                                "resaleable."),
+    "window_over": _("Change of mind is allowed until day %(days)s; this is day %(day)s."),
+    "window_ok": _("Change of mind on day %(day)s of %(days)s allowed."),
+    "price_within": _("Within %(days)s days: refund at the price paid (%(price)s)."),
+    "price_fallen": _("After %(days)s days the price fell from %(paid)s to %(now)s: refund at %(now)s."),
+    "price_not_fallen": _("After %(days)s days the price did not fall (%(paid)s → %(now)s): refund at %(paid)s."),
+    "approval_dept_supervisor": _("Refund %(amount)s is at most %(threshold)s: the department supervisor signs."),
+    "approval_ops_manager": _("Refund %(amount)s is above %(threshold)s: the operations manager (or GM) signs."),
+    "clawback": _("Earned benefits come back: %(points)s points reversed, %(amount)s deducted from the refund."),
+}
+
+
+def sentence(finding: Finding) -> str:
+    params = dict(finding.params)
+    if "category" in params:
+        try:
+            params["category"] = str(Category(params["category"]).label)
+        except ValueError:
+            pass
+    return f"{finding.rule}: {str(MESSAGES[finding.key]) % params}"
+
+
+def explain(decision: ReturnDecision) -> list[str]:
+    """One sentence per finding, line by line, then the slip-wide ones; refusals only when refused."""
+    out: list[str] = []
+    for line in decision.lines:
+        for finding in line.findings:
+            if decision.eligible or finding.refuses:
+                out.append(f"#{line.line_no} {sentence(finding)}")
+    if decision.eligible:
+        line_findings = {id(f) for line in decision.lines for f in line.findings}
+        out.extend(sentence(f) for f in decision.findings if id(f) not in line_findings)
+    return out

@@ -1,0 +1,204 @@
+"""State changes of the returns app: quote, create, sign step by step, reject (R-RET-1…13)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from receipts.models import Receipt
+from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
+
+from . import clawback, events, explain, rules, selectors
+from .choices import STORE_AT_FAULT_REASONS, ReturnKind, ReturnStatus
+from .models import ReturnClawback, ReturnLine, ReturnPolicy, ReturnRequest
+
+CONDITION_KEYS = ("tags_intact", "unused", "opened", "clean", "altered", "clearance", "sales_slip")
+
+
+@dataclass
+class Quote:
+    receipt: Receipt
+    policy: ReturnPolicy
+    decision: rules.ReturnDecision
+    clawbacks: list[clawback.ClawbackItem] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> list[str]:
+        return explain.explain(self.decision)
+
+
+def _receipt(*, side: str, number: str, lock: bool) -> Receipt:
+    qs = Receipt.objects.all()
+    if lock:
+        qs = qs.select_for_update()  # R-RET-12: one counter at a time returns pieces of this receipt
+    receipt = qs.filter(side=side, number=number).first()
+    if receipt is None:
+        raise RuleViolation(f"No till receipt {side} {number}: without proof of purchase there is no return.",
+                            code="R-RET-1", fields={"receipt": "not found"})
+    return receipt
+
+
+def _decide(*, receipt: Receipt, lines: list[dict], reason: str, condition: dict, quality_report_ref: str,
+            current_unit_price: Decimal | None, kind: str, now: datetime) -> Quote:
+    today = timezone.localdate(now)
+    policy = selectors.return_policy_in_force(on=today)
+    facts = policy.facts()
+    returned = selectors.returned_quantities(receipt=receipt)
+    line_facts = [rules.LineFacts(line.line_no, line.category, line.unit_price, line.quantity,
+                                  returned.get(line.line_no, 0)) for line in receipt.lines.all()]
+    requests = [rules.LineRequest(int(item["line_no"]), int(item["quantity"]),
+                                  item.get("current_unit_price", current_unit_price)) for item in lines]
+    cond = rules.Condition(**{k: bool(v) for k, v in (condition or {}).items() if k in CONDITION_KEYS})
+    decide = dict(lines=line_facts, requests=requests, reason=reason, condition=cond,
+                  quality_report_ref=(quality_report_ref or "").strip(),
+                  purchased_on=timezone.localdate(receipt.rung_at), today=today, policy=facts)
+    try:
+        decision = rules.return_decide(**decide)
+        items: list[clawback.ClawbackItem] = []
+        if decision.eligible and kind == ReturnKind.REFUND:
+            items = clawback.clawback_quote(receipt=receipt, returned={r.line_no: r.quantity for r in requests},
+                                            policy=facts)
+            if items:
+                decision = rules.return_decide(**decide, clawback=clawback.clawback_facts(items))
+    except rules.ReturnInputError as exc:
+        raise RuleViolation(exc.message, code=exc.code, fields={exc.field_name: exc.message}) from exc
+    return Quote(receipt, policy, decision, items)
+
+
+def return_quote(*, side: str, number: str, lines: list[dict], reason: str, condition: dict | None = None,
+                 quality_report_ref: str = "", current_unit_price: Decimal | None = None,
+                 kind: str = ReturnKind.REFUND, at: datetime | None = None) -> Quote:
+    """What the rules say about this return, without writing anything."""
+    receipt = _receipt(side=side, number=number, lock=False)
+    return _decide(receipt=receipt, lines=lines, reason=reason, condition=condition or {},
+                   quality_report_ref=quality_report_ref, current_unit_price=current_unit_price, kind=kind,
+                   now=at or timezone.now())
+
+
+@transaction.atomic
+def return_create(*, side: str, number: str, lines: list[dict], reason: str, user, condition: dict | None = None,
+                  quality_report_ref: str = "", current_unit_price: Decimal | None = None,
+                  kind: str = ReturnKind.REFUND, responsible_counter: str = "",
+                  responsible_salesperson: str = "") -> ReturnRequest:
+    """The desk fills the slip (R-RET-12 step 1). The receipt row is locked so that two counters can never
+    return more pieces of a line than were bought."""
+    receipt = _receipt(side=side, number=number, lock=True)
+    quote = _decide(receipt=receipt, lines=lines, reason=reason, condition=condition or {},
+                    quality_report_ref=quality_report_ref, current_unit_price=current_unit_price, kind=kind,
+                    now=timezone.now())
+    decision = quote.decision
+    if not decision.eligible:
+        raise RuleViolation("; ".join(quote.explanation) or "Not eligible for return.", code=decision.rules[0],
+                            fields={"rules": list(decision.rules)})
+    receipt_lines = {line.line_no: line for line in receipt.lines.all()}
+    if reason in STORE_AT_FAULT_REASONS and not responsible_counter.strip():
+        # R-RET-9: default to the counter that sold the first returned line.
+        responsible_counter = receipt_lines[decision.lines[0].line_no].counter
+    rr = ReturnRequest.objects.create(
+        number=f"tmp-{uuid.uuid4().hex[:14]}", receipt=receipt, policy=quote.policy, kind=kind, reason=reason,
+        condition={k: bool(v) for k, v in (condition or {}).items() if k in CONDITION_KEYS},
+        quality_report_ref=(quality_report_ref or "").strip(), rules=list(decision.rules),
+        explanation="\n".join(quote.explanation), refund_amount=decision.refund_amount,
+        clawback_amount=decision.clawback_amount, points_reversed=decision.points_reversed,
+        approval_level=decision.approval_level, payment_method=receipt.payment_method,
+        responsible_counter=responsible_counter.strip(), responsible_salesperson=responsible_salesperson.strip(),
+        created_by=user,
+    )
+    rr.number = f"TH{timezone.localdate():%Y%m%d}{rr.pk:06d}"
+    rr.save(update_fields=["number"])
+    ReturnLine.objects.bulk_create([
+        ReturnLine(return_request=rr, receipt_line=receipt_lines[d.line_no], quantity=d.quantity,
+                   paid_unit_price=d.paid_unit_price, refund_unit_price=d.refund_unit_price,
+                   refund_amount=d.refund_amount, rules=list(d.rules))
+        for d in decision.lines
+    ])
+    events.return_created_event(return_request=rr, user=user)
+    return rr
+
+
+def _perms(user) -> frozenset[str]:
+    return frozenset(user.get_all_permissions()) if not user.is_superuser else frozenset(
+        {t.permission for t in rules.SIGN_STEPS.values()} | {"returns.approve_over_limit"})
+
+
+_SIGNATURE_FIELDS = {"counter_check": "counter_checked", "approve": "approved", "loss_prevention": "loss_prevention",
+                     "refund": "refunded"}
+
+
+@transaction.atomic
+def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequest:
+    """One step of the chain (R-RET-12), signed by the right role; approval per R-RET-11; clawback
+    (R-RET-13) is applied in the refund's transaction."""
+    rr = ReturnRequest.objects.select_for_update().select_related("receipt", "policy").get(pk=return_request.pk)
+    refusal = rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
+                                 is_creator=rr.created_by_id == user.pk, perms=_perms(user))
+    if refusal is not None:
+        status, code = refusal
+        if status == 403:
+            raise NotAllowed(_refusal_text(step, code, rr), code=code, fields={"step": step})
+        if status == 409:
+            raise Conflict(f"The slip is {rr.status}; step {step} is not next.", code=code, fields={"step": step})
+        raise DomainError(f"Unknown step {step!r}.", code=code, fields={"step": step})
+    now = timezone.now()
+    prefix = _SIGNATURE_FIELDS[step]
+    setattr(rr, f"{prefix}_by", user)
+    setattr(rr, f"{prefix}_at", now)
+    rr.status = rules.SIGN_STEPS[step].target
+    update = ["status", f"{prefix}_by", f"{prefix}_at", "updated_at"]
+    if step == "refund" and rr.kind == ReturnKind.REFUND:
+        items = clawback.clawback_apply(receipt=rr.receipt, returned=_returned(rr), policy=rr.policy.facts(),
+                                        reference=rr.number, user=user)
+        cash = sum((i.cash_amount for i in items), Decimal("0.00"))
+        rr.clawback_amount = min(cash, rr.refund_amount)
+        rr.points_reversed = sum(i.reversed_points for i in items)
+        update += ["clawback_amount", "points_reversed"]
+        ReturnClawback.objects.bulk_create([
+            ReturnClawback(return_request=rr, source=i.source, description=i.description, reference=i.reference,
+                           points=i.points, reversed_points=i.reversed_points, shortfall_points=i.shortfall_points,
+                           cash_amount=i.cash_amount) for i in items])
+        if items:
+            events.return_clawed_back_event(return_request=rr, user=user, items=items)
+    rr.save(update_fields=update)
+    events.return_signed_event(return_request=rr, step=step, user=user)
+    return rr
+
+
+def _returned(rr: ReturnRequest) -> dict[int, int]:
+    return {line_no: qty for line_no, qty in rr.lines.values_list("receipt_line__line_no", "quantity")}
+
+
+def _refusal_text(step: str, code: str, rr: ReturnRequest) -> str:
+    if code == "R-RET-11" and step == "approve":
+        if rr.approval_level == "ops_manager":
+            return "Refund above the supervisor limit: the operations manager (or GM) approves; never the slip's creator."
+        return "The person who filled in the slip can never approve it."
+    return f"Your role may not sign the {step} step."
+
+
+@transaction.atomic
+def return_reject(*, return_request: ReturnRequest, user, reason: str) -> ReturnRequest:
+    """The counter (on inspection) or the approver turns the slip down; its pieces become returnable again."""
+    rr = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Say why the return is rejected.", code="invalid", fields={"reason": "required"})
+    perms = _perms(user)
+    needed = rules.REJECTABLE.get(rr.status)
+    if needed is None:
+        raise Conflict(f"The slip is {rr.status}; it can no longer be rejected.", code="R-RET-12")
+    if needed not in perms:
+        raise NotAllowed("Your role may not reject the slip at this step.", code="R-RET-12")
+    if rr.status == ReturnStatus.AWAITING_APPROVAL:
+        refusal = rules.sign_refusal(step="approve", status=rr.status, approval_level=rr.approval_level,
+                                     is_creator=rr.created_by_id == user.pk, perms=perms)
+        if refusal is not None:
+            raise NotAllowed(_refusal_text("approve", refusal[1], rr), code=refusal[1])
+    rr.status, rr.rejected_by, rr.rejected_at, rr.reject_reason = ReturnStatus.REJECTED, user, timezone.now(), reason
+    rr.save(update_fields=["status", "rejected_by", "rejected_at", "reject_reason", "updated_at"])
+    events.return_rejected_event(return_request=rr, user=user, reason=reason)
+    return rr
