@@ -43,3 +43,12 @@ def test_create_staff_puts_user_in_exactly_that_role():
 def test_create_staff_refuses_unknown_role():
     with pytest.raises(CommandError):
         call_command("create_staff", "x", role="janitor", password="p")
+
+
+def test_readme_prints_the_current_role_matrix():
+    from django.conf import settings
+
+    from servicedesk.management.commands.roles_matrix import matrix_markdown
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    assert matrix_markdown() in readme, "run: python manage.py roles_matrix --readme"
