@@ -1,7 +1,11 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "members-api"
 
 router = DefaultRouter()
+router.register("members", views.MemberViewSet, basename="member")
 
-urlpatterns = router.urls
+urlpatterns = [path("pricing/quote/", views.PricingQuoteApi.as_view(), name="pricing_quote")] + router.urls
