@@ -196,3 +196,21 @@ def business_day_start(*, now: dt.datetime) -> dt.datetime:
     """Start of the store's current business day (local midnight)."""
     local = timezone.localtime(now)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def member_phone_for(*, member: Member, user, context: str) -> str:
+    """R-VIP-7: the full phone for roles allowed to see it (each view logged), masked for everyone else."""
+    return _unmasked(member=member, user=user, context=context, value=member.phone, masked=member.masked_phone)
+
+
+def member_id_number_for(*, member: Member, user, context: str) -> str:
+    return _unmasked(member=member, user=user, context=context, value=member.id_number, masked=member.masked_id_number)
+
+
+def _unmasked(*, member: Member, user, context: str, value: str, masked: str) -> str:
+    from .models import UnmaskedAccessLog
+
+    if not user.has_perm("members.view_unmasked"):
+        return masked
+    UnmaskedAccessLog.objects.create(user=user, member=member, context=context[:100])
+    return value
