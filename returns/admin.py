@@ -1,0 +1,254 @@
+"""Back office of returns: the counter page (create a slip from a receipt with the live explanation), the
+approval queue (one-click approve / reject), signing on the slip page, the slip PDF, the monthly list of
+store-at-fault returns by responsible party (R-RET-9) and the effective-dated policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from receipts.models import Receipt
+from servicedesk.admin_tools import LargeTableAdminMixin
+from servicedesk.errors import Conflict, DomainError, NotAllowed
+
+from . import rules, selectors, services
+from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
+from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
+from .pdf import return_slip_pdf
+
+
+@admin.register(ReturnPolicy)
+class ReturnPolicyAdmin(SimpleHistoryAdmin):
+    """Edit the numbers by adding a row effective from a date; slips keep the row they were decided by."""
+
+    list_display = ["effective_from", "high_value_unit_price", "price_change_days", "approval_threshold",
+                    "point_cash_value_dept", "point_cash_value_market", "note"]
+    search_fields = ["note"]
+    list_filter = ["effective_from"]
+
+    def has_add_permission(self, request):
+        # The matrix gives desk roles returns.add_* for slips; the policy itself is the administrators'.
+        return request.user.has_perm("returns.change_returnpolicy")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReturnLineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = readonly_fields = ["receipt_line", "quantity", "paid_unit_price", "refund_unit_price", "refund_amount",
+                                "rules"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("receipt_line")
+
+
+class ReturnClawbackInline(ReadOnlyInline):
+    model = ReturnClawback
+    fields = readonly_fields = ["source", "description", "reference", "points", "reversed_points", "shortfall_points",
+                                "cash_amount", "created_at"]
+
+
+class ReturnEventInline(ReadOnlyInline):
+    model = ReturnEvent
+    fields = readonly_fields = ["created_at", "type", "user", "parameters"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "status", "reason", "receipt", "refund_amount", "clawback_amount", "approval_level",
+                    "created_by", "created_at"]
+    list_filter = ["status", "reason", "kind", "approval_level", "created_at"]
+    search_fields = ["number", "receipt__number", "responsible_counter", "responsible_salesperson"]
+    exact_search_fields = ("number", "receipt__number")
+    list_select_related = ["receipt", "created_by"]
+    date_hierarchy = None
+    inlines = [ReturnLineInline, ReturnClawbackInline, ReturnEventInline]
+    change_list_template = "returns/returnrequest_changelist.html"
+    change_form_template = "returns/returnrequest_change_form.html"
+    readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition", "quality_report_ref",
+                       "rules", "explanation", "refund_amount", "clawback_amount", "points_reversed", "approval_level",
+                       "payment_method", "responsible_counter", "responsible_salesperson", "created_by", "created_at",
+                       "counter_checked_by", "counter_checked_at", "approved_by", "approved_at", "loss_prevention_by",
+                       "loss_prevention_at", "refunded_by", "refunded_at", "rejected_by", "rejected_at", "reject_reason"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "receipt", "policy", "created_by", "counter_checked_by", "approved_by", "loss_prevention_by",
+            "refunded_by", "rejected_by")
+
+    def has_add_permission(self, request):
+        return False  # slips are filled on the counter page, through the service
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("counter/", view(self.counter_view), name="%s_%s_counter" % info),
+            path("queue/", view(self.queue_view), name="%s_%s_queue" % info),
+            path("responsibility/", view(self.responsibility_view), name="%s_%s_responsibility" % info),
+            path("<int:pk>/sign/", view(self.sign_view), name="%s_%s_sign" % info),
+            path("<int:pk>/reject/", view(self.reject_view), name="%s_%s_reject" % info),
+            path("<int:pk>/slip.pdf", view(self.slip_view), name="%s_%s_slip" % info),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rr = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if rr is not None:
+            perms = services._perms(request.user)
+            extra["sign_steps"] = [
+                step for step, t in rules.SIGN_STEPS.items()
+                if rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
+                                      is_creator=rr.created_by_id == request.user.pk, perms=perms) is None
+                and t.source == rr.status]
+            extra["can_reject"] = rules.REJECTABLE.get(rr.status) in perms
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    # ---- the counter page -------------------------------------------------------------------------------
+    def counter_view(self, request):
+        if not request.user.has_perm("returns.add_returnrequest"):
+            raise PermissionDenied
+        lookup = ReceiptLookupForm(request.GET or None)
+        receipt = form = None
+        if request.method == "POST":
+            receipt = Receipt.objects.filter(side=request.POST.get("side"), number=request.POST.get("number")).first()
+            if receipt is None:
+                messages.error(request, _("No such receipt."))
+                return redirect(reverse("admin:returns_returnrequest_counter"))
+        elif lookup.is_valid():
+            receipt = Receipt.objects.filter(side=lookup.cleaned_data["side"],
+                                             number=lookup.cleaned_data["number"].strip()).first()
+            if receipt is None:
+                lookup.add_error("number", _("R-RET-1: no till receipt with this number — no return without proof."))
+        if receipt is not None:
+            returned = selectors.returned_quantities(receipt=receipt)
+            form = ReturnCounterForm(request.POST or None, receipt=receipt, returned=returned)
+            if request.method == "POST" and form.is_valid():
+                d = form.cleaned_data
+                try:
+                    rr = services.return_create(
+                        side=receipt.side, number=receipt.number, lines=form.chosen_lines(), reason=d["reason"],
+                        kind=d["kind"], condition=form.condition(), quality_report_ref=d["quality_report_ref"],
+                        current_unit_price=d["current_unit_price"], responsible_counter=d["responsible_counter"],
+                        responsible_salesperson=d["responsible_salesperson"], user=request.user)
+                except DomainError as exc:
+                    form.add_error(None, f"{exc.detail} ({exc.code})")
+                else:
+                    messages.success(request, _("Return slip %(number)s created: the counter checks the goods next.")
+                                     % {"number": rr.number})
+                    return redirect(reverse("admin:returns_returnrequest_change", args=[rr.pk]))
+        context = {
+            **self.admin_site.each_context(request), "title": _("Return at the counter"), "opts": self.opts,
+            "lookup": lookup, "receipt": receipt, "form": form,
+            "receipt_lines": list(receipt.lines.all()) if receipt else [],
+            "quote_url": reverse("returns-api:returnrequest-quote"),
+        }
+        return TemplateResponse(request, "returns/counter.html", context)
+
+    # ---- the approval queue ------------------------------------------------------------------------------
+    def queue_view(self, request):
+        if not request.user.has_perm("returns.approve_return"):
+            raise PermissionDenied
+        qs = selectors.returns_awaiting_approval(user=request.user).prefetch_related("lines__receipt_line")
+        page = Paginator(qs, 50).get_page(request.GET.get("p"))
+        context = {**self.admin_site.each_context(request), "title": _("Returns awaiting my approval"),
+                   "opts": self.opts, "page": page, "reject_form": RejectForm()}
+        return TemplateResponse(request, "returns/queue.html", context)
+
+    def _back(self, request, rr):
+        target = request.POST.get("next") or ""
+        if target.startswith("/") and not target.startswith("//"):
+            return redirect(target)
+        return redirect(reverse("admin:returns_returnrequest_change", args=[rr.pk]))
+
+    def sign_view(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        rr = get_object_or_404(ReturnRequest, pk=pk)
+        step = request.POST.get("step", "")
+        try:
+            rr = services.return_sign(return_request=rr, step=step, user=request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.detail) from exc  # wrong role, creator, over-limit approver: 403
+        except Conflict as exc:
+            messages.error(request, f"{exc.detail} ({exc.code})")
+        except DomainError as exc:
+            messages.error(request, f"{exc.detail} ({exc.code})")
+        else:
+            messages.success(request, _("%(number)s: %(status)s.") % {"number": rr.number,
+                                                                      "status": rr.get_status_display()})
+        return self._back(request, rr)
+
+    def reject_view(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        rr = get_object_or_404(ReturnRequest, pk=pk)
+        try:
+            rr = services.return_reject(return_request=rr, user=request.user, reason=request.POST.get("reason", ""))
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except DomainError as exc:
+            messages.error(request, f"{exc.detail} ({exc.code})")
+        else:
+            messages.success(request, _("%(number)s rejected.") % {"number": rr.number})
+        return self._back(request, rr)
+
+    def slip_view(self, request, pk):
+        if not request.user.has_perm("returns.view_returnrequest"):
+            raise PermissionDenied
+        try:
+            rr = selectors.return_detail(pk=pk)
+        except ReturnRequest.DoesNotExist:
+            from django.http import Http404
+
+            raise Http404 from None
+        response = HttpResponse(return_slip_pdf(rr), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{rr.number}.pdf"'
+        return response
+
+    # ---- R-RET-9 monthly list ------------------------------------------------------------------------------
+    def responsibility_view(self, request):
+        if not request.user.has_perm("returns.view_returnrequest"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
+            first = date(year, month, 1)
+        except ValueError:
+            first = today.replace(day=1)
+        rows = list(selectors.returns_by_responsible(year=first.year, month=first.month))
+        context = {**self.admin_site.each_context(request), "title": _("Store-at-fault returns by responsible party"),
+                   "opts": self.opts, "rows": rows, "month": f"{first:%Y-%m}"}
+        return TemplateResponse(request, "returns/responsibility.html", context)

@@ -1,0 +1,169 @@
+"""Admin pages: counter page, approval queue (bounded queries, one-click approve/reject), signing with 403 for
+the wrong role, slip PDF, R-RET-9 monthly list, dashboard tile, policy admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from returns import services
+from returns.models import ReturnRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def logged(client, user):
+    client.force_login(user)
+    return client
+
+
+def slip(receipt, user, reason="change_of_mind", **kw):
+    return services.return_create(side=receipt.side, number=receipt.number, lines=[{"line_no": 1, "quantity": 1}],
+                                  reason=reason, user=user, **kw)
+
+
+def test_counter_page_lookup_and_create(client, clerk, make_receipt):
+    receipt = make_receipt(lines=[("clothing", "199.00", 2)])
+    url = reverse("admin:returns_returnrequest_counter")
+    page = logged(client, clerk).get(url, {"side": "dept", "number": receipt.number})
+    assert page.status_code == 200 and b"qty_1" in page.content and b"returns/quote/" in page.content
+    response = client.post(url, {"side": "dept", "number": receipt.number, "qty_1": "2", "kind": "refund",
+                                 "reason": "change_of_mind", "tags_intact": "on", "unused": "on", "sales_slip": "on"})
+    rr = ReturnRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse("admin:returns_returnrequest_change", args=[rr.pk])
+    assert rr.refund_amount == Decimal("398.00") and rr.created_by == clerk
+
+
+def test_counter_page_shows_rule_refusal(client, clerk, make_receipt):
+    receipt = make_receipt(days_ago=20, lines=[("clothing_summer", "99.00", 1)])
+    response = logged(client, clerk).post(reverse("admin:returns_returnrequest_counter"), {
+        "side": "dept", "number": receipt.number, "qty_1": "1", "kind": "refund", "reason": "change_of_mind",
+        "tags_intact": "on", "unused": "on", "sales_slip": "on", "current_unit_price": "99.00"})
+    assert response.status_code == 200 and b"R-RET-5" in response.content
+    assert not ReturnRequest.objects.exists()
+
+
+def test_counter_page_unknown_receipt_r_ret_1(client, clerk, policy):
+    response = logged(client, clerk).get(reverse("admin:returns_returnrequest_counter"), {"side": "dept", "number": "X"})
+    assert response.status_code == 200 and b"R-RET-1" in response.content
+
+
+def test_counter_page_403_for_cashier(client, user_in_role):
+    assert logged(client, user_in_role("cashier")).get(reverse("admin:returns_returnrequest_counter")).status_code == 403
+
+
+def test_queue_bounded_queries_and_only_what_i_may_approve(client, chain_users, make_receipt, user_in_role):
+    sup = chain_users["dept_supervisor"]
+    for _ in range(3):
+        rr = slip(make_receipt(lines=[("clothing", "100.00", 1)]), chain_users["clerk"])
+        services.return_sign(return_request=rr, step="counter_check", user=chain_users["counter_staff"])
+    big = slip(make_receipt(lines=[("clothing", "900.00", 1)]), chain_users["clerk"])
+    services.return_sign(return_request=big, step="counter_check", user=chain_users["counter_staff"])
+    url = reverse("admin:returns_returnrequest_queue")
+    logged(client, sup).get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url)
+    assert page.status_code == 200 and page.content.count(b"data-slip=") == 3  # not the over-limit one
+    for _ in range(5):
+        rr = slip(make_receipt(lines=[("clothing", "100.00", 1)]), chain_users["clerk"])
+        services.return_sign(return_request=rr, step="counter_check", user=chain_users["counter_staff"])
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url)
+    assert page.content.count(b"data-slip=") == 8
+    assert len(more) == len(few)  # no N+1
+    manager_page = logged(client, chain_users["ops_manager"]).get(url)
+    assert manager_page.content.count(b"data-slip=") == 9
+
+
+def test_queue_one_click_approve_and_reject(client, chain_users, make_receipt):
+    a = slip(make_receipt(), chain_users["clerk"])
+    b = slip(make_receipt(), chain_users["clerk"])
+    for rr in (a, b):
+        services.return_sign(return_request=rr, step="counter_check", user=chain_users["counter_staff"])
+    c = logged(client, chain_users["dept_supervisor"])
+    queue = reverse("admin:returns_returnrequest_queue")
+    assert c.post(reverse("admin:returns_returnrequest_sign", args=[a.pk]), {"step": "approve", "next": queue}).url == queue
+    assert c.post(reverse("admin:returns_returnrequest_reject", args=[b.pk]), {"reason": "吊牌已剪", "next": queue}).url == queue
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.status == "awaiting_loss_prevention" and a.approved_by == chain_users["dept_supervisor"]
+    assert b.status == "rejected" and b.reject_reason == "吊牌已剪"
+
+
+def test_admin_wrong_role_and_creator_403(client, chain_users, make_receipt, user_in_role):
+    rr = slip(make_receipt(), chain_users["clerk"])
+    sign = reverse("admin:returns_returnrequest_sign", args=[rr.pk])
+    assert logged(client, chain_users["clerk"]).post(sign, {"step": "counter_check"}).status_code == 403
+    assert client.get(reverse("admin:returns_returnrequest_queue")).status_code == 403  # clerk: no approval queue
+    services.return_sign(return_request=rr, step="counter_check", user=chain_users["counter_staff"])
+    assert logged(client, chain_users["cashier"]).post(sign, {"step": "approve"}).status_code == 403
+    manager = user_in_role("ops_manager")
+    manager.groups.add(*chain_users["clerk"].groups.all())
+    own = slip(make_receipt(), manager)
+    services.return_sign(return_request=own, step="counter_check", user=chain_users["counter_staff"])
+    own_sign = reverse("admin:returns_returnrequest_sign", args=[own.pk])
+    assert logged(client, manager).post(own_sign, {"step": "approve"}).status_code == 403
+    own.refresh_from_db()
+    assert own.status == "awaiting_approval"
+
+
+def test_admin_out_of_order_is_a_message_not_a_change(client, chain_users, make_receipt):
+    rr = slip(make_receipt(), chain_users["clerk"])
+    response = logged(client, chain_users["cashier"]).post(reverse("admin:returns_returnrequest_sign", args=[rr.pk]),
+                                                           {"step": "refund"}, follow=True)
+    assert response.status_code == 200 and b"R-RET-12" in response.content
+    rr.refresh_from_db()
+    assert rr.status == "awaiting_counter_check"
+
+
+def test_change_page_offers_the_next_step_and_pdf(client, chain_users, make_receipt):
+    rr = slip(make_receipt(), chain_users["clerk"])
+    page = logged(client, chain_users["counter_staff"]).get(reverse("admin:returns_returnrequest_change", args=[rr.pk]))
+    assert page.status_code == 200 and b'value="counter_check"' in page.content
+    pdf = client.get(reverse("admin:returns_returnrequest_slip", args=[rr.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    page = logged(client, chain_users["cashier"]).get(reverse("admin:returns_returnrequest_change", args=[rr.pk]))
+    assert b'name="sign"' not in page.content
+
+
+def test_changelist_search_and_filters(client, chain_users, make_receipt):
+    rr = slip(make_receipt(), chain_users["clerk"])
+    c = logged(client, chain_users["clerk"])
+    url = reverse("admin:returns_returnrequest_changelist")
+    assert rr.number.encode() in c.get(url, {"q": rr.number}).content
+    assert c.get(url, {"status__exact": "refunded"}).status_code == 200
+
+
+def test_r_ret_9_monthly_list_by_responsible_party(client, chain_users, make_receipt):
+    slip(make_receipt(lines=[("clothing", "300.00", 1)]), chain_users["clerk"], reason="staff_misleading",
+         responsible_salesperson="张伟")
+    slip(make_receipt(lines=[("clothing", "100.00", 1)]), chain_users["clerk"], reason="price_tag_misleading")
+    slip(make_receipt(lines=[("clothing", "50.00", 1)]), chain_users["clerk"])  # change of mind: not listed
+    page = logged(client, chain_users["ops_manager"]).get(reverse("admin:returns_returnrequest_responsibility"))
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(r["responsible_counter"], r["responsible_salesperson"], r["slips"]) for r in rows] == [
+        ("C-2F-01", "", 1), ("C-2F-01", "张伟", 1)]
+
+
+def test_dashboard_tile_shows_what_waits_for_my_role(client, chain_users, make_receipt):
+    rr = slip(make_receipt(), chain_users["clerk"])
+    page = logged(client, chain_users["counter_staff"]).get(reverse("admin:index"))
+    tiles = {t.title: t for t in page.context["tiles"]}
+    tile = tiles["Returns and exchanges"] if "Returns and exchanges" in tiles else next(
+        t for t in page.context["tiles"] if t.order == 30)
+    assert [(line.value) for line in tile.lines] == [1]
+    services.return_sign(return_request=rr, step="counter_check", user=chain_users["counter_staff"])
+    sup_tiles = logged(client, chain_users["dept_supervisor"]).get(reverse("admin:index")).context["tiles"]
+    tile = next(t for t in sup_tiles if t.order == 30)
+    assert [line.value for line in tile.lines] == [1]
+    creator_tiles = logged(client, chain_users["clerk"]).get(reverse("admin:index")).context["tiles"]
+    assert next(t for t in creator_tiles if t.order == 30).lines[-1].value == "+"
+
+
+def test_policy_admin_only_administrators_add(client, clerk, user_in_role, policy):
+    url = reverse("admin:returns_returnpolicy_add")
+    assert logged(client, clerk).get(url).status_code == 403
+    assert logged(client, user_in_role("admin")).get(url).status_code == 200
