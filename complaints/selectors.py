@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .choices import ComplaintStatus
+from .choices import ComplaintStatus, ComplaintType, Satisfaction
 from .models import Complaint, ComplaintPolicy, Department, ForbiddenPhrase, ReplyPhrase
 
 
@@ -72,3 +75,88 @@ def reply_phrases(*, q: str = "", scene: str = "") -> QuerySet[ReplyPhrase]:
     if q:
         qs = qs.filter(text__icontains=q)
     return qs.order_by("scene", "sort", "id")
+
+
+@dataclass(frozen=True)
+class Bar:
+    key: str
+    label: str
+    count: int
+    percent: int  # of the largest bar, for CSS bars
+
+
+@dataclass(frozen=True)
+class MonthlyReview:
+    """R-CMP-7 monthly statistics."""
+
+    start: dt.date
+    end: dt.date  # exclusive
+    total: int
+    by_type: list[Bar]
+    by_department: list[Bar]
+    by_satisfaction: list[Bar]
+    median_hours_to_route: float | None
+    median_hours_to_close: float | None
+    closed: int
+    escalated: int
+    consumer_association: int
+
+
+def _bars(rows: list[tuple[str, str, int]]) -> list[Bar]:
+    top = max((n for _k, _l, n in rows), default=0) or 1
+    return [Bar(k, str(label), n, round(100 * n / top)) for k, label, n in rows]
+
+
+def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end, dt.time.min, tzinfo=tz))
+
+
+def complaints_monthly_review(*, year: int, month: int) -> MonthlyReview:
+    """Counts by type, department and satisfaction, median hours to route and to close, of the tickets
+    received in a store-local month (R-CMP-7). Aggregates in the database; only the durations needed
+    for the medians are read (one month of tickets)."""
+    start = dt.date(year, month, 1)
+    end = dt.date(year + (month == 12), month % 12 + 1, 1)
+    since, until = _local_range(start, end)
+    qs = Complaint.objects.filter(received_at__gte=since, received_at__lt=until)
+    type_labels = dict(ComplaintType.choices)
+    by_type = dict(qs.values_list("type").annotate(n=Count("id")).order_by())
+    by_dept = list(qs.values_list("department__code", "department__name").annotate(n=Count("id")).order_by("-n"))
+    by_sat = dict(qs.exclude(satisfaction="").values_list("satisfaction").annotate(n=Count("id")).order_by())
+    route_hours = [(r - c).total_seconds() / 3600 for c, r in qs.filter(routed_at__isnull=False)
+                   .values_list("received_at", "routed_at").iterator(chunk_size=2000)]
+    close_hours = [(r - c).total_seconds() / 3600 for c, r in qs.filter(closed_at__isnull=False)
+                   .values_list("received_at", "closed_at").iterator(chunk_size=2000)]
+    totals = qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=ComplaintStatus.CLOSED)),
+                          escalated=Count("id", filter=Q(escalation_level__gt=0)),
+                          ca=Count("id", filter=Q(consumer_association=True)))
+    return MonthlyReview(
+        start=start, end=end, total=totals["total"],
+        by_type=_bars([(k, type_labels[k], by_type.get(k, 0)) for k in ComplaintType.values]),
+        by_department=_bars([(code or "-", name or _("Not routed"), n) for code, name, n in by_dept]),
+        by_satisfaction=_bars([(k, label, by_sat.get(k, 0)) for k, label in Satisfaction.choices]),
+        median_hours_to_route=rules.median(route_hours), median_hours_to_close=rules.median(close_hours),
+        closed=totals["closed"], escalated=totals["escalated"], consumer_association=totals["ca"],
+    )
+
+
+def complaints_week(*, day: dt.date) -> tuple[dt.date, dt.date, QuerySet[Complaint]]:
+    """R-CMP-7 weekly: the Monday–Sunday week containing `day`: typical cases first, then the serious ones
+    and those escalated or with a dissatisfied customer, for the supervisors' meeting (bounded to 50)."""
+    start = day - dt.timedelta(days=day.weekday())
+    end = start + dt.timedelta(days=7)
+    since, until = _local_range(start, end)
+    qs = (Complaint.objects.filter(received_at__gte=since, received_at__lt=until)
+          .filter(Q(typical_case=True) | Q(serious=True) | Q(consumer_association=True) | Q(product_safety=True)
+                  | Q(escalation_level__gt=0) | Q(satisfaction="dissatisfied"))
+          .select_related("department").order_by("-typical_case", "-received_at")[:50])
+    return start, end, qs
+
+
+def complaints_week_counts(*, start: dt.date, end: dt.date) -> dict:
+    since, until = _local_range(start, end)
+    qs = Complaint.objects.filter(received_at__gte=since, received_at__lt=until)
+    return qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=ComplaintStatus.CLOSED)),
+                        open=Count("id", filter=~Q(status=ComplaintStatus.CLOSED)),
+                        opinions=Count("id", filter=Q(channel="form")))

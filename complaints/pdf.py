@@ -1,0 +1,137 @@
+"""Printable forms (reportlab): the record form (客户投诉记录表) and the handling form (投诉处理单) as the
+store's paper has them (R-CMP-1, R-CMP-3), and the monthly review (R-CMP-7). Pure builders: objects in
+(already loaded), bytes out. The paper forms keep their Chinese headings, as on the store's stationery."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "STSong-Light"
+if FONT not in pdfmetrics.getRegisteredFontNames():
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1, spaceAfter=6 * mm)
+CELL = ParagraphStyle("cell", fontName=FONT, fontSize=10, leading=14)
+LABEL = ParagraphStyle("label", parent=CELL, alignment=1)
+
+TYPE_BOXES = (("service", "服务态度"), ("quality", "商品质量"), ("environment", "购物环境"), ("other", "其他"))
+
+
+def _p(text, style=CELL):
+    text = (str(text or "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    return Paragraph(text, style)
+
+
+def _date(value) -> str:
+    if not value:
+        return "____年___月___日"
+    local = timezone.localtime(value) if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None else value
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def _boxes(selected: str) -> str:
+    return "  ".join(("■" if key == selected else "□") + label for key, label in TYPE_BOXES)
+
+
+def _grid(rows, widths, heights=None) -> Table:
+    table = Table(rows, colWidths=widths, rowHeights=heights)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _record_form(c) -> list:
+    w = [30 * mm, 55 * mm, 30 * mm, 55 * mm]
+    rows = [
+        [_p("投诉编号", LABEL), _p(c.number), _p("投诉日期", LABEL), _p(_date(c.received_at))],
+        [_p("客户姓名", LABEL), _p(c.customer_name), _p("联系电话", LABEL), _p(c.phone)],
+        [_p("投诉类型", LABEL), _p(_boxes(c.type)), "", ""],
+        [_p("投诉原因", LABEL), _p(c.cause), "", ""],
+        [_p("处理要求", LABEL), _p(c.request), "", ""],
+        [_p("客户投诉专员意见", LABEL), _p(c.specialist_opinion), "", ""],
+        [_p("记录人", LABEL), _p(_name(c.recorded_by)), _p("记录日期", LABEL), _p(_date(c.received_at))],
+    ]
+    table = _grid(rows, w, [12 * mm, 12 * mm, 12 * mm, 32 * mm, 24 * mm, 24 * mm, 12 * mm])
+    table.setStyle(TableStyle([("SPAN", (1, r), (3, r)) for r in (2, 3, 4, 5)]))
+    return [Paragraph("客户投诉记录表", TITLE), table]
+
+
+def _handling_form(c) -> list:
+    w = [30 * mm, 55 * mm, 30 * mm, 55 * mm]
+    dept = c.department.name if c.department_id else ""
+    approver_line = f"{c.approval_instruction}\n\n签字：{_name(c.approved_by)}    {_date(c.approved_at)}"
+    head_line = f"签字：{_name(c.answered_by)}    {_date(c.answered_at)}"
+    rows = [
+        [_p("投诉编号", LABEL), _p(c.number), _p("投诉日期", LABEL), _p(_date(c.received_at))],
+        [_p("责任部门", LABEL), _p(dept), _p("投诉类型", LABEL), _p(dict(TYPE_BOXES).get(c.type, ""))],
+        [_p("投诉原因", LABEL), _p(c.cause), "", ""],
+        [_p("投诉要求", LABEL), _p(c.request), "", ""],
+        [_p("投诉调查", LABEL), _p(c.investigation), "", ""],
+        [_p("调查结果", LABEL), _p(c.result), "", ""],
+        [_p("投诉处理建议", LABEL), _p(c.proposed_handling), "", ""],
+        [_p("责任部门主管签字", LABEL), _p(head_line), "", ""],
+        [_p("总经理批示", LABEL), _p(approver_line), "", ""],
+    ]
+    table = _grid(rows, w, [12 * mm, 12 * mm, 24 * mm, 20 * mm, 30 * mm, 22 * mm, 26 * mm, 14 * mm, 30 * mm])
+    table.setStyle(TableStyle([("SPAN", (1, r), (3, r)) for r in range(2, 9)]))
+    flags = [label for flag, label in ((c.serious, "重大投诉"), (c.consumer_association, "涉及消协/职能部门"),
+                                       (c.product_safety, "产品安全")) if flag]
+    extra = [Spacer(1, 4 * mm), _p(("标记：" + "、".join(flags)) if flags else "")]
+    return [Paragraph("客户投诉处理单", TITLE), table, *extra]
+
+
+def complaint_forms_pdf(complaint) -> bytes:
+    """Page 1 the record form, page 2 the handling form, of one ticket."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, title=complaint.number, leftMargin=20 * mm, rightMargin=20 * mm,
+                            topMargin=20 * mm, bottomMargin=20 * mm)
+    doc.build([*_record_form(complaint), PageBreak(), *_handling_form(complaint)])
+    return buf.getvalue()
+
+
+def review_pdf(*, review, week_start, week_cases, week_counts, labels: dict) -> bytes:
+    """R-CMP-7 monthly statistics and the week's typical cases. `labels` carries the translated headings."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, title=labels["title"], leftMargin=18 * mm, rightMargin=18 * mm)
+    story = [Paragraph(labels["title"], TITLE),
+             _p(f"{review.start:%Y-%m}   {labels['total']}: {review.total}   {labels['closed']}: {review.closed}   "
+                f"{labels['escalated']}: {review.escalated}   {labels['ca']}: {review.consumer_association}"),
+             _p(f"{labels['median_route']}: {_hours(review.median_hours_to_route)}   "
+                f"{labels['median_close']}: {_hours(review.median_hours_to_close)}"),
+             Spacer(1, 4 * mm)]
+    for heading, bars in ((labels["by_type"], review.by_type), (labels["by_department"], review.by_department),
+                          (labels["by_satisfaction"], review.by_satisfaction)):
+        rows = [[_p(heading), _p("")]] + [[_p(b.label), _p(f"{b.count}  " + "█" * max(0, b.percent // 5))] for b in bars]
+        story += [_grid(rows, [55 * mm, 115 * mm]), Spacer(1, 4 * mm)]
+    story.append(_p(f"{labels['week']} {week_start:%Y-%m-%d}: {labels['total']} {week_counts['total']}, "
+                    f"{labels['closed']} {week_counts['closed']}"))
+    rows = [[_p(h) for h in labels["case_columns"]]]
+    for c in week_cases:
+        rows.append([_p(c.number), _p(c.department.name if c.department_id else ""), _p(c.cause[:120]),
+                     _p(c.proposed_handling[:120] or c.reply[:120]), _p(c.get_status_display())])
+    story.append(_grid(rows, [30 * mm, 22 * mm, 50 * mm, 50 * mm, 22 * mm]))
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _hours(value) -> str:
+    return "—" if value is None else f"{value:.1f} h"

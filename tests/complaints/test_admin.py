@@ -1,0 +1,160 @@
+"""Counter pages of the complaints desk: intake, ticket steps, clock on lists, PDF, review, dashboard."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints import services
+from complaints.models import Complaint
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _ticket_url(c):
+    return reverse("admin:complaints_complaint_ticket", args=[c.pk])
+
+
+def test_r_cmp_1_fast_intake_with_minimal_fields(client, clerk):
+    c = _client(client, clerk)
+    url = reverse("admin:complaints_complaint_intake")
+    page = c.get(url)
+    assert page.status_code == 200 and "cmp-phrase-list" in page.content.decode()
+    resp = c.post(url, {"phone": "13900001111", "customer_name": "张先生", "type": "service", "cause": "收银员态度生硬",
+                        "channel": "phone", "save": "1"})
+    ticket = Complaint.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == _ticket_url(ticket)
+    assert ticket.recorded_by == clerk and ticket.channel == "phone"
+
+
+def test_intake_missing_cause_shows_error_and_saves_nothing(client, clerk):
+    resp = _client(client, clerk).post(reverse("admin:complaints_complaint_intake"),
+                                       {"phone": "139", "customer_name": "张", "type": "service", "channel": "phone"})
+    assert resp.status_code == 200 and not Complaint.objects.exists()
+
+
+def test_ticket_flow_on_counter_pages(client, clerk, supervisor, department, dept_user, receive):
+    t = receive()
+    url = _ticket_url(t)
+    resp = _client(client, clerk).post(url, {"do_route": "1", "valid": "1", "department": department.pk, "opinion": "属实"})
+    assert resp.status_code == 302
+    client.force_login(dept_user)
+    feedback = {"do_feedback": "1", "investigation": "查", "result": "实", "proposed_handling": "退"}
+    assert client.post(url, feedback).status_code == 302
+    client.force_login(clerk)
+    assert client.post(url, {"do_approve": "1", "instruction": ""}).status_code == 403  # clerk cannot approve
+    client.force_login(supervisor)
+    assert client.post(url, {"do_approve": "1", "instruction": "同意"}).status_code == 302
+    client.force_login(clerk)
+    # R-CMP-6: a draft with a never-use phrase is flagged and not saved
+    resp = client.post(url, {"do_notify": "1", "reply": "我保证明天给您退款"})
+    assert resp.status_code == 200 and "我保证" in resp.content.decode()
+    t.refresh_from_db()
+    assert t.status == "awaiting_notice"
+    assert client.post(url, {"do_notify": "1", "reply": "您好，处理方案是全额退货。"}).status_code == 302
+    assert client.post(url, {"do_carry_out": "1", "note": "已退"}).status_code == 302
+    assert client.post(url, {"do_followup": "1", "satisfaction": "satisfied", "note": "满意"}).status_code == 302
+    t.refresh_from_db()
+    assert t.status == "closed"
+    page = client.get(url).content.decode()
+    assert "Reopen" in page or "do_reopen" in page
+
+
+def test_department_user_cannot_open_another_departments_ticket(client, clerk, department, other_department, dept_user,
+                                                                 receive):
+    t = services.complaint_route(complaint=receive(), user=clerk, valid=True, department=other_department)
+    c = _client(client, dept_user)
+    assert c.get(_ticket_url(t)).status_code == 404
+    assert c.get(reverse("admin:complaints_complaint_change", args=[t.pk])).status_code == 404
+    assert c.get(reverse("admin:complaints_complaint_pdf", args=[t.pk])).status_code == 404
+    listing = c.get(reverse("admin:complaints_complaint_changelist")).content.decode()
+    assert t.number not in listing
+
+
+def test_r_cmp_2_clock_on_list_is_red_when_overdue(client, clerk, receive):
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False):
+        late = receive()
+    fresh = receive()
+    page = _client(client, clerk).get(reverse("admin:complaints_complaint_changelist")).content.decode()
+    assert late.number in page and fresh.number in page and "cmp-overdue" in page
+    overdue = client.get(reverse("admin:complaints_complaint_changelist") + "?clock=overdue").content.decode()
+    assert late.number in overdue and fresh.number not in overdue
+
+
+def test_r_cmp_4_consumer_association_filter(client, clerk, receive):
+    ca = receive(consumer_association=True)
+    plain = receive()
+    page = _client(client, clerk).get(reverse("admin:complaints_complaint_changelist") + "?consumer_association__exact=1")
+    assert ca.number in page.content.decode() and plain.number not in page.content.decode()
+
+
+def test_r_cmp_6_temperament_advice_on_ticket(client, clerk, receive):
+    t = receive(temperament="decisive")
+    page = _client(client, clerk).get(_ticket_url(t)).content.decode()
+    assert "让对方感到被尊重" in page
+
+
+def test_handling_form_pdf(client, clerk, receive):
+    t = receive()
+    resp = _client(client, clerk).get(reverse("admin:complaints_complaint_pdf", args=[t.pk]))
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf" and resp.content.startswith(b"%PDF")
+
+
+def test_r_cmp_7_review_page_and_exports(client, clerk, supervisor, department, receive):
+    t = receive()
+    services.complaint_route(complaint=t, user=clerk, valid=True, department=department)
+    receive(type="service")
+    url = reverse("admin:complaints_complaint_review")
+    assert _client(client, clerk).get(url).status_code == 403
+    client.force_login(supervisor)
+    page = client.get(url).content.decode()
+    assert "服装部" in page
+    xlsx = client.get(reverse("admin:complaints_complaint_review_xlsx"))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    pdf = client.get(reverse("admin:complaints_complaint_review_pdf"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_r_cmp_7_monthly_statistics(clerk, department, receive):
+    from complaints.selectors import complaints_monthly_review
+
+    with time_machine.travel(datetime(2026, 11, 3, 9, 0, tzinfo=SH), tick=False):
+        a, b = receive(type="quality"), receive(type="service")
+    with time_machine.travel(datetime(2026, 11, 3, 13, 0, tzinfo=SH), tick=False):  # 4 h to route
+        services.complaint_route(complaint=a, user=clerk, valid=True, department=department)
+    with time_machine.travel(datetime(2026, 11, 3, 19, 0, tzinfo=SH), tick=False):  # 10 h to route and close
+        services.complaint_route(complaint=b, user=clerk, valid=False, reply="已解释")
+    review = complaints_monthly_review(year=2026, month=11)
+    assert review.total == 2 and review.closed == 1
+    assert {bar.key: bar.count for bar in review.by_type} == {"service": 1, "quality": 1, "environment": 0, "other": 0}
+    assert review.median_hours_to_route == 7.0 and review.median_hours_to_close == 10.0
+
+
+def test_dashboard_tile_counts_overdue(rf, clerk, receive, dept_user, department):
+    from complaints.dashboard import tiles
+
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False):
+        receive()
+    request = rf.get("/")
+    request.user = clerk
+    lines = {line.label: line for line in tiles(request)[0].lines}
+    assert lines["Awaiting routing"].value == 1 and lines["Overdue"].value == 1 and lines["Overdue"].alert
+    request.user = dept_user
+    lines = {line.label: line for line in tiles(request)[0].lines}
+    assert lines["Awaiting my feedback"].value == 0 and "Awaiting routing" not in lines
+
+
+def test_changelist_query_count_is_bounded(client, clerk, receive, django_assert_max_num_queries, department):
+    for _ in range(30):
+        services.complaint_route(complaint=receive(), user=clerk, valid=True, department=department)
+    c = _client(client, clerk)
+    with django_assert_max_num_queries(15):
+        assert c.get(reverse("admin:complaints_complaint_changelist")).status_code == 200
