@@ -128,3 +128,22 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
         if card is not None:
             member_services.card_upgrade_check(card=card, year=receipt.business_date.year)  # R-VIP-4
     return body, True
+
+
+def receipt_points_after_import(*, receipt: Receipt, now: dt.datetime | None = None) -> int:
+    """Settle the points of an imported receipt: only with a usable card and only when rung on the current
+    business day (R-PTS-4); anything else is stored without points. Returns the points credited."""
+    now = now or timezone.now()
+    card = member_selectors.card_usable(card_number=receipt.card_number)
+    points, explanation, multiplier, policy_id = 0, {"refused": "R-PTS-4"}, 1, None
+    if card is not None and receipt.rung_at >= member_selectors.business_day_start(now=now):
+        facts = member_selectors.line_facts(receipt)
+        result = member_services.points_award_for_receipt(receipt=receipt, card=card, lines=facts)
+        points, multiplier, policy_id = result.points, result.birthday_multiplier, result.policy_id
+        explanation = {**result.as_dict(), "tier": card.tier, "birthday": multiplier > 1}
+    elif card is None and receipt.card_number:
+        explanation = {"refused": "card_not_usable"}
+    ReceiptPoints.objects.create(receipt=receipt, card=card, wallet=receipt.side, points=points,
+                                 birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
+                                 response=_response(receipt=receipt, card=card, points=points), created_at=now)
+    return points

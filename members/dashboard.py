@@ -1,0 +1,34 @@
+"""Members tile of the desk dashboard: card stock (R-CARD-3 warning), this week's issuance, Member 360."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicedesk.dashboard import Tile, TileLine
+
+
+def tiles(request) -> list[Tile]:
+    from . import rules, selectors
+    from .models import Card, CardStock
+
+    user = request.user
+    if not user.has_perm("members.view_card"):
+        return []
+    policy = selectors.policy_at(at=timezone.now())
+    stock = CardStock.objects.filter(pk=1).values_list("on_hand", flat=True).first() or 0
+    week_start = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    issued = Card.objects.filter(issued_at__gte=timezone.make_aware(dt.datetime.combine(week_start, dt.time()))).count()
+    url = reverse("admin:members_card_360")
+    lines = [
+        TileLine(_("Blank cards in stock"), stock, reverse("admin:members_cardstock_changelist"),
+                 alert=rules.card_stock_low(on_hand=stock, policy=policy)),
+        TileLine(_("Cards issued this week"), issued, reverse("admin:members_card_changelist")),
+        TileLine(_("Member 360"), _("Find a member"), url),
+    ]
+    if user.has_perm("members.add_card"):
+        lines.append(TileLine(_("Enrolment"), _("Issue a card"), reverse("admin:members_card_enrol")))
+    return [Tile(_("VIP members"), lines, url=url, order=20)]
