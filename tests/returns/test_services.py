@@ -111,3 +111,19 @@ def test_concurrent_double_return_of_the_same_line(make_receipt, user_in_role):
         t.join()
     assert sorted(outcomes) == ["ok", "quantity_exceeds_receipt"]
     assert ReturnRequest.objects.filter(receipt=receipt).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_loads_slips_in_every_state_and_is_idempotent(policy):
+    from io import StringIO
+
+    from returns import demo
+    from servicedesk import demo as desk_demo
+
+    desk_demo.load(stdout=StringIO())
+    demo.load(stdout=StringIO())
+    demo.load(stdout=StringIO())
+    statuses = set(ReturnRequest.objects.values_list("status", flat=True))
+    assert statuses == {"refunded", "awaiting_refund", "awaiting_loss_prevention", "awaiting_approval",
+                        "awaiting_counter_check", "rejected"}
+    assert ReturnRequest.objects.count() == 6
