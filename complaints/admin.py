@@ -68,6 +68,20 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EscalationLevelFilter(admin.SimpleListFilter):
+    """Fixed lookups: the default filter runs SELECT DISTINCT over the whole table (100 ms at 200k rows)."""
+
+    title = gettext_lazy("escalation level")
+    parameter_name = "escalation_level"
+
+    def lookups(self, request, model_admin):
+        return [("0", gettext_lazy("0 none")), ("1", gettext_lazy("1 desk supervisor")),
+                ("2", gettext_lazy("2 operations manager"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(escalation_level=int(self.value())) if self.value() in {"0", "1", "2"} else queryset
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -104,7 +118,7 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     list_display = ["ticket_link", "received_at", "customer_name", "type", "department", "status", "clock",
                     "escalation_level", "flags"]
     list_display_links = None
-    list_filter = [OverdueFilter, "status", "type", "department", "escalation_level", "consumer_association", "serious",
+    list_filter = [OverdueFilter, "status", "type", "department", EscalationLevelFilter, "consumer_association", "serious",
                    "product_safety", "channel", "typical_case", "satisfaction"]
     search_fields = ["number", "customer_name", "phone", "cause"]
     exact_search_fields = ("number", "phone", "card_number")

@@ -193,6 +193,9 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["status", "route_by"], name="cmp_status_route_by"),
             models.Index(fields=["status", "feedback_by"], name="cmp_status_feedback_by"),
             models.Index(fields=["department", "status"], name="cmp_department_status"),
+            # R-CMP-4 lists: consumer-association and serious cases are few; partial indexes keep them fast.
+            models.Index(fields=["-received_at"], condition=Q(consumer_association=True), name="cmp_consumer_assoc"),
+            models.Index(fields=["-received_at"], condition=Q(serious=True), name="cmp_serious"),
         ]
 
     def __str__(self):

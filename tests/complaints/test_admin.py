@@ -158,3 +158,12 @@ def test_changelist_query_count_is_bounded(client, clerk, receive, django_assert
     c = _client(client, clerk)
     with django_assert_max_num_queries(15):
         assert c.get(reverse("admin:complaints_complaint_changelist")).status_code == 200
+
+
+def test_escalation_level_filter(client, clerk, receive):
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False):
+        late = receive()
+    fresh = receive()
+    services.complaint_escalate_overdue()
+    page = _client(client, clerk).get(reverse("admin:complaints_complaint_changelist") + "?escalation_level=2").content.decode()
+    assert late.number in page and fresh.number not in page
