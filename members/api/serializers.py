@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members.choices import IdType, QualificationKind, ReplaceReason, Tier, Wallet
@@ -38,7 +39,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         model = PointsEntry
         fields = ["at", "wallet", "kind", "points", "amount", "balance_after", "reference", "by"]
 
+    @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
     def get_balance_after(self, obj):
+        """Points wallets: an integer; stored value: money as a string."""
         if obj.wallet == Wallet.STORED_VALUE:
             return f"{obj.balance_after:.2f}"
         return int(obj.balance_after)

@@ -153,3 +153,16 @@ def test_verify_ledgers_clean_after_feed(pos, db):
     pos.post(URL, body(card=card.card_number), format="json")
     assert Card.objects.get(pk=card.pk).dept_points == 1200
     call_command("verify_ledgers")
+
+
+def test_receipts_dashboard_tile_for_importers(db, supervisor, clerk):
+    from django.test import RequestFactory
+
+    from receipts.dashboard import tiles
+
+    request = RequestFactory().get("/")
+    request.user = supervisor
+    [tile] = tiles(request)
+    assert tile.lines[0].value == 0 and tile.lines[0].alert is True
+    request.user = clerk
+    assert tiles(request) == []
