@@ -127,7 +127,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         rr = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if rr is not None:
-            perms = services._perms(request.user)
+            perms = services.user_sign_perms(request.user)
             extra["sign_steps"] = [
                 step for step, t in rules.SIGN_STEPS.items()
                 if rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,

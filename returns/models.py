@@ -102,11 +102,10 @@ class ReturnPolicy(TimeStampedModel):
         )
 
 
-def _signature(step: str, label):
+def _signature(by_label, at_label):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=label)
-    at = models.DateTimeField(_("%(step)s at") % {"step": step}, null=True, blank=True)
-    return user, at
+                             related_name="+", verbose_name=by_label)
+    return user, models.DateTimeField(at_label, null=True, blank=True)
 
 
 class ReturnRequest(TimeStampedModel):
@@ -134,11 +133,11 @@ class ReturnRequest(TimeStampedModel):
     responsible_salesperson = models.CharField(_("responsible salesperson"), max_length=80, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("filled in by"))
-    counter_checked_by, counter_checked_at = _signature("counter check", _("counter check by"))
-    approved_by, approved_at = _signature("approval", _("approved by"))
-    loss_prevention_by, loss_prevention_at = _signature("loss prevention", _("loss prevention by"))
-    refunded_by, refunded_at = _signature("refund", _("refunded by"))
-    rejected_by, rejected_at = _signature("rejection", _("rejected by"))
+    counter_checked_by, counter_checked_at = _signature(_("counter check by"), _("counter check at"))
+    approved_by, approved_at = _signature(_("approved by"), _("approved at"))
+    loss_prevention_by, loss_prevention_at = _signature(_("loss prevention by"), _("loss prevention at"))
+    refunded_by, refunded_at = _signature(_("refunded by"), _("refunded at"))
+    rejected_by, rejected_at = _signature(_("rejected by"), _("rejected at"))
     reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     history = HistoricalRecords()
 

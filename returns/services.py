@@ -121,7 +121,7 @@ def return_create(*, side: str, number: str, lines: list[dict], reason: str, use
     return rr
 
 
-def _perms(user) -> frozenset[str]:
+def user_sign_perms(user) -> frozenset[str]:
     return frozenset(user.get_all_permissions()) if not user.is_superuser else frozenset(
         {t.permission for t in rules.SIGN_STEPS.values()} | {"returns.approve_over_limit"})
 
@@ -136,7 +136,7 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
     (R-RET-13) is applied in the refund's transaction."""
     rr = ReturnRequest.objects.select_for_update().select_related("receipt", "policy").get(pk=return_request.pk)
     refusal = rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
-                                 is_creator=rr.created_by_id == user.pk, perms=_perms(user))
+                                 is_creator=rr.created_by_id == user.pk, perms=user_sign_perms(user))
     if refusal is not None:
         status, code = refusal
         if status == 403:
@@ -187,7 +187,7 @@ def return_reject(*, return_request: ReturnRequest, user, reason: str) -> Return
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("Say why the return is rejected.", code="invalid", fields={"reason": "required"})
-    perms = _perms(user)
+    perms = user_sign_perms(user)
     needed = rules.REJECTABLE.get(rr.status)
     if needed is None:
         raise Conflict(f"The slip is {rr.status}; it can no longer be rejected.", code="R-RET-12")

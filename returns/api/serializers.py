@@ -143,3 +143,13 @@ class SignSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
+
+
+class ReturnPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        from ..models import ReturnPolicy
+
+        model = ReturnPolicy
+        fields = ["id", "effective_from", "change_of_mind_days", "quality_days", "excluded_categories",
+                  "opened_excluded_categories", "high_value_unit_price", "price_change_days", "approval_threshold",
+                  "point_cash_value_dept", "point_cash_value_market", "note"]

@@ -7,6 +7,7 @@ app_name = "returns-api"
 
 router = DefaultRouter()
 router.register("returns", views.ReturnRequestViewSet, basename="returnrequest")
+router.register("return-policies", views.ReturnPolicyViewSet, basename="returnpolicy")
 
 urlpatterns = [
     path("returns/<int:pk>/slip.pdf", views.ReturnSlipPdfApi.as_view(), name="returnrequest-slip"),

@@ -9,11 +9,12 @@ from servicedesk.api.permissions import HasPerms
 
 from .. import selectors, services
 from ..filters import ReturnRequestFilter
-from ..models import ReturnRequest
+from ..models import ReturnPolicy, ReturnRequest
 from ..pdf import return_slip_pdf
 from .serializers import (
     RejectSerializer,
     ReturnInputSerializer,
+    ReturnPolicySerializer,
     ReturnQuoteInputSerializer,
     ReturnRequestDetailSerializer,
     ReturnRequestSerializer,
@@ -97,3 +98,25 @@ class ReturnSlipPdfApi(APIView):
         response = HttpResponse(return_slip_pdf(rr), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{rr.number}.pdf"'
         return response
+
+
+class ReturnPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The effective-dated return policies (edited in the admin); `?on=YYYY-MM-DD` → the one in force."""
+
+    queryset = ReturnPolicy.objects.all()
+    serializer_class = ReturnPolicySerializer
+    ordering_fields = ["effective_from"]
+    ordering = ["-effective_from"]
+
+    def get_queryset(self):
+        on = self.request.query_params.get("on")
+        if on:
+            from django.utils.dateparse import parse_date
+
+            day = parse_date(on) if len(on) == 10 else None
+            if day is None:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"on": "Use YYYY-MM-DD."})
+            return self.queryset.filter(pk=selectors.return_policy_in_force(on=day).pk)
+        return self.queryset

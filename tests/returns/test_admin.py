@@ -167,3 +167,20 @@ def test_policy_admin_only_administrators_add(client, clerk, user_in_role, polic
     url = reverse("admin:returns_returnpolicy_add")
     assert logged(client, clerk).get(url).status_code == 403
     assert logged(client, user_in_role("admin")).get(url).status_code == 200
+
+
+def test_policy_admin_validates_categories(client, user_in_role, policy):
+    url = reverse("admin:returns_returnpolicy_add")
+    data = {"effective_from": "2027-01-01", "change_of_mind_days": '{"clothing": 10, "spaceships": 3}',
+            "quality_days": '{"toys": 15}', "excluded_categories": '["underwear"]',
+            "opened_excluded_categories": '["cosmetics"]', "high_value_unit_price": "2000.00",
+            "price_change_days": "15", "approval_threshold": "300.00", "point_cash_value_dept": "0.01",
+            "point_cash_value_market": "0.04", "note": ""}
+    c = logged(client, user_in_role("admin"))
+    bad = c.post(url, data)
+    assert bad.status_code == 200 and "change_of_mind_days" in bad.context["adminform"].form.errors
+    good = c.post(url, {**data, "change_of_mind_days": '{"clothing": 10}'})
+    assert good.status_code == 302
+    from returns.models import ReturnPolicy
+
+    assert ReturnPolicy.objects.get(effective_from="2027-01-01").change_of_mind_days == {"clothing": 10}

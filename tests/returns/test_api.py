@@ -209,3 +209,16 @@ def test_slip_pdf_three_copies(api_as, chain_users, make_receipt):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"/Count 3" in response.content  # cashier, counter, desk
+
+
+def test_policies_resource_and_policy_in_force(api_as, clerk, policy):
+    from tests.factories.returns import ReturnPolicyFactory
+
+    ReturnPolicyFactory(effective_from=timezone.localdate() + timedelta(days=30), approval_threshold="500.00")
+    api = api_as(clerk)
+    listed = api.get("/api/v1/return-policies/").json()["results"]
+    assert len(listed) == 2
+    today = api.get("/api/v1/return-policies/", {"on": timezone.localdate().isoformat()}).json()["results"]
+    assert [p["approval_threshold"] for p in today] == ["300.00"]
+    assert today[0]["change_of_mind_days"] == {"clothing_summer": 7, "clothing": 15, "cosmetics": 7}
+    assert api.get("/api/v1/return-policies/", {"on": "soon"}).status_code == 400
