@@ -45,9 +45,9 @@ def clock_html(complaint: Complaint, now: dt.datetime) -> str:
     text = rules.format_remaining(left)
     local = timezone.localtime(due).strftime("%m-%d %H:%M")
     if left.total_seconds() < 0:
-        return format_html('<span class="cmp-clock cmp-overdue" title="{}" style="color:#ba2121;font-weight:bold">{} ⚠</span>',
-                           local, text)
-    return format_html('<span class="cmp-clock" title="{}">{}</span>', local, text)
+        return format_html('<span class="cmp-clock cmp-overdue" data-due="{}" title="{}" style="color:#ba2121;font-weight:bold">'
+                           '{} ⚠</span>', due.isoformat(), local, text)
+    return format_html('<span class="cmp-clock" data-due="{}" title="{}">{}</span>', due.isoformat(), local, text)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -128,6 +128,9 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     ordering = ["-received_at", "-id"]
     change_list_template = "complaints/complaint_changelist.html"
     inlines = [FollowUpInline, SupplierContactInline, EventInline]
+
+    class Media:
+        js = ("complaints/clock.js",)
     readonly_fields = [f.name for f in Complaint._meta.fields if f.name != "id"]
 
     # --- scoping: a department user sees only its departments' tickets (404 otherwise)

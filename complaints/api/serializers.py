@@ -1,6 +1,7 @@
 """Serializers of the complaints API (api-contract.md, Complaints)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from receipts.models import Receipt
@@ -16,7 +17,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "feedback_hours"]
 
 
-class ReceiptRefSerializer(serializers.Serializer):
+class ComplaintReceiptRefSerializer(serializers.Serializer):
     side = serializers.CharField()
     number = serializers.CharField()
 
@@ -34,7 +35,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     product_safety = serializers.BooleanField(required=False, default=False)
     temperament = serializers.ChoiceField(choices=Temperament.choices, required=False, allow_blank=True, default="")
     card_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    receipt = ReceiptRefSerializer(required=False, allow_null=True, default=None)
+    receipt = ComplaintReceiptRefSerializer(required=False, allow_null=True, default=None)
 
     def validate_receipt(self, value):
         if not value:
@@ -136,6 +137,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "satisfaction", "closed_at", "reopen_count", "allowed_actions",
         ]
 
+    @extend_schema_field(ComplaintReceiptRefSerializer(allow_null=True))
     def get_receipt(self, obj):
         return {"side": obj.receipt.side, "number": obj.receipt.number} if obj.receipt_id else None
 
@@ -151,3 +153,15 @@ class ReplyPhraseSerializer(serializers.ModelSerializer):
 
 class DraftCheckSerializer(serializers.Serializer):
     draft = serializers.CharField(allow_blank=True)
+
+
+class DraftHitSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    kind = serializers.CharField()
+    instead = serializers.CharField()
+    position = serializers.IntegerField()
+
+
+class DraftCheckResultSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    hits = DraftHitSerializer(many=True)

@@ -3,22 +3,28 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from servicedesk.api.permissions import HasPerms
 
 from .. import rules, selectors, services
 from ..models import Complaint, Department
 from . import serializers as s
 
 
-class DepartmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Responsible departments with their feedback hours (R-CMP-2). Created by the desk supervisor or admin."""
+class DepartmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Responsible departments with their feedback hours (R-CMP-2). Created and edited by the desk supervisor
+    or admin; a changed feedback_hours applies to tickets routed from then on."""
 
     queryset = Department.objects.all().order_by("code")
     serializer_class = s.DepartmentSerializer
     lookup_field = "code"
-    action_permissions = {"create": ["complaints.manage_departments"]}
+    action_permissions = {
+        "create": ["complaints.manage_departments"],
+        "update": ["complaints.manage_departments"],
+        "partial_update": ["complaints.manage_departments"],
+    }
 
 
 class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
@@ -155,9 +161,9 @@ class ReplyPhraseViewSet(viewsets.ReadOnlyModelViewSet):
 class DraftCheckApi(APIView):
     """R-CMP-6: which never-use phrases a reply draft contains (nothing is saved)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasPerms.of("complaints.view_replyphrase")]
 
-    @extend_schema(request=s.DraftCheckSerializer)
+    @extend_schema(request=s.DraftCheckSerializer, responses=s.DraftCheckResultSerializer)
     def post(self, request):
         data = s.DraftCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
