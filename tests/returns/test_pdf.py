@@ -1,0 +1,71 @@
+"""The slip PDF (R-RET-12): three copies with receipt, lines, amounts, rules and every signature."""
+
+import base64
+import re
+import zlib
+
+import pytest
+
+from returns import selectors, services
+from returns.pdf import return_slip_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(pdf: bytes) -> str:
+    """The text drawn on the pages (reportlab streams are ASCII85 + Flate; CID text is UTF-16BE literals)."""
+    chunks = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        data = match.group(1).strip()
+        if data.endswith(b"~>"):
+            data = base64.a85decode(data, adobe=True)
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            continue
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data, re.S):
+            raw = _unescape(literal)
+            chunks.append(raw.decode("utf-16-be", errors="replace") if raw[:1] == b"\0" or len(raw) % 2 == 0
+                          and b"\0" in raw else raw.decode("latin-1"))
+    return "\n".join(chunks)
+
+
+ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
+
+
+def _unescape(literal: bytes) -> bytes:
+    out, i = bytearray(), 0
+    while i < len(literal):
+        c = literal[i]
+        if c != 0x5C:
+            out.append(c)
+            i += 1
+            continue
+        nxt = literal[i + 1]
+        octal = re.match(rb"[0-7]{1,3}", literal[i + 1:i + 4])
+        if octal:
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        else:
+            out += ESCAPES.get(nxt, bytes([nxt]))
+            i += 2
+    return bytes(out)
+
+
+def test_slip_pdf_three_copies_with_all_signatures(make_receipt, chain_users):
+    receipt = make_receipt(lines=[("clothing", "268.00", 1)])
+    rr = services.return_create(side="dept", number=receipt.number, lines=[{"line_no": 1, "quantity": 1}],
+                                reason="change_of_mind", user=chain_users["clerk"])
+    for step, role in (("counter_check", "counter_staff"), ("approve", "dept_supervisor"),
+                       ("loss_prevention", "loss_prevention"), ("refund", "cashier")):
+        services.return_sign(return_request=rr, step=step, user=chain_users[role])
+    pdf = return_slip_pdf(selectors.return_detail(pk=rr.pk))
+    text = page_text(pdf)
+    assert b"/Count 3" in pdf
+    for copy in ("收银联", "柜组联", "服务台联"):
+        assert copy in text
+    for user in chain_users.values():
+        if user.username != chain_users["ops_manager"].username:
+            assert text.splitlines().count(user.username) == 3, user.username
+    assert text.count(rr.number) >= 3 and receipt.number in text and "268.00" in text
+    assert "R-RET-5, R-RET-8, R-RET-11" in text
