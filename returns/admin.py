@@ -83,8 +83,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "status", "reason", "receipt", "refund_amount", "clawback_amount", "approval_level",
                     "created_by", "created_at"]
     list_filter = ["status", "reason", "kind", "approval_level", "created_at"]
-    search_fields = ["number", "receipt__number", "responsible_counter", "responsible_salesperson"]
-    exact_search_fields = ("number", "receipt__number")
+    search_fields = ["number", "responsible_counter", "responsible_salesperson"]
     list_select_related = ["receipt", "created_by"]
     date_hierarchy = None
     inlines = [ReturnLineInline, ReturnClawbackInline, ReturnEventInline]
@@ -101,6 +100,16 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).select_related(
             "receipt", "policy", "created_by", "counter_checked_by", "approved_by", "loss_prevention_by",
             "refunded_by", "rejected_by")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact slip number, then exact receipt number (each on its own index), before any icontains."""
+        term = search_term.strip()
+        if term:
+            for condition in ({"number": term}, {"receipt__side__in": ["dept", "market"], "receipt__number": term}):
+                exact = queryset.filter(**condition)
+                if exact.exists():
+                    return exact, False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False  # slips are filled on the counter page, through the service

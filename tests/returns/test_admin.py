@@ -184,3 +184,12 @@ def test_policy_admin_validates_categories(client, user_in_role, policy):
     from returns.models import ReturnPolicy
 
     assert ReturnPolicy.objects.get(effective_from="2027-01-01").change_of_mind_days == {"clothing": 10}
+
+
+def test_changelist_finds_slip_by_receipt_number(client, chain_users, make_receipt):
+    receipt = make_receipt()
+    rr = slip(receipt, chain_users["clerk"])
+    slip(make_receipt(), chain_users["clerk"])
+    page = logged(client, chain_users["clerk"]).get(reverse("admin:returns_returnrequest_changelist"),
+                                                    {"q": receipt.number})
+    assert list(page.context["cl"].result_list) == [rr]
