@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -377,48 +377,98 @@ def annual_rebate_run(*, year: int, chunk_size: int = 5000, now: dt.datetime | N
             run = RebateRun.objects.select_for_update().get(pk=run.pk)
             if run.status == RebateRunStatus.DONE:
                 return run
-            rows = list(Card.objects.select_for_update().filter(pk__gt=run.checkpoint_pk).order_by("pk")
-                        .values_list("pk", "dept_points", "stored_value")[:chunk_size])
-            if not rows:
+            if connection.vendor == "postgresql":
+                settled = _rebate_chunk_sql(checkpoint=run.checkpoint_pk, size=chunk_size, policy=policy,
+                                            reference=reference, now=now)
+            else:
+                settled = _rebate_chunk_orm(checkpoint=run.checkpoint_pk, size=chunk_size, policy=policy,
+                                            reference=reference, now=now)
+            if settled is None:
                 run.status, run.finished_at = RebateRunStatus.DONE, timezone.now()
                 run.save(update_fields=["status", "finished_at"])
                 return run
-            entries: list[PointsEntry] = []
-            credits: dict[int, Decimal] = {}
-            cleared = rebated = 0
-            total = Decimal("0.00")
-            for pk, points, stored in rows:
-                if points <= 0:
-                    continue
-                rebate = rules.rebate_for_points(points=points, brackets=policy.rebate_brackets)
-                entries.append(PointsEntry(card_id=pk, wallet=Wallet.DEPT, kind=EntryKind.CLEAR, points=-points,
-                                           balance_after=0, reference=reference, at=now, meta={"rule": "R-RBT-1"}))
-                if rebate > 0:
-                    entries.append(PointsEntry(card_id=pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REBATE, amount=rebate,
-                                               balance_after=stored + rebate, reference=reference, at=now,
-                                               meta={"rule": "R-RBT-1", "points": points}))
-                    credits[pk] = rebate
-                    rebated += 1
-                    total += rebate
-                else:
-                    cleared += 1
-            PointsEntry.objects.bulk_create(entries, batch_size=2000)
-            lo, hi = rows[0][0], rows[-1][0]
-            Card.objects.filter(pk__gte=lo, pk__lte=hi, dept_points__gt=0).update(dept_points=0)
-            items = list(credits.items())
-            for i in range(0, len(items), 500):
-                part = items[i:i + 500]
-                Card.objects.filter(pk__in=[pk for pk, _a in part]).update(
-                    stored_value=F("stored_value") + Case(*[When(pk=pk, then=Value(a)) for pk, a in part],
-                                                          default=Value(Decimal("0.00"))))
+            hi, count, cleared, rebated, total = settled
             run.checkpoint_pk = hi
-            run.cards += len(rows)
+            run.cards += count
             run.cleared += cleared
             run.rebated += rebated
             run.total += total
             run.save(update_fields=["checkpoint_pk", "cards", "cleared", "rebated", "total"])
         done_chunks += 1
     return run
+
+
+def _rebate_chunk_orm(*, checkpoint: int, size: int, policy, reference: str, now):
+    """One chunk of cards (pk order, locked): clear entries + rebate entries in bulk, balances in two UPDATEs."""
+    rows = list(Card.objects.select_for_update().filter(pk__gt=checkpoint).order_by("pk")
+                .values_list("pk", "dept_points", "stored_value")[:size])
+    if not rows:
+        return None
+    entries: list[PointsEntry] = []
+    credits: dict[int, Decimal] = {}
+    cleared = rebated = 0
+    total = Decimal("0.00")
+    for pk, points, stored in rows:
+        if points <= 0:
+            continue
+        rebate = rules.rebate_for_points(points=points, brackets=policy.rebate_brackets)
+        entries.append(PointsEntry(card_id=pk, wallet=Wallet.DEPT, kind=EntryKind.CLEAR, points=-points,
+                                   balance_after=0, reference=reference, at=now, meta={"rule": "R-RBT-1"}))
+        if rebate > 0:
+            entries.append(PointsEntry(card_id=pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REBATE, amount=rebate,
+                                       balance_after=stored + rebate, reference=reference, at=now,
+                                       meta={"rule": "R-RBT-1", "points": points}))
+            credits[pk] = rebate
+            rebated += 1
+            total += rebate
+        else:
+            cleared += 1
+    PointsEntry.objects.bulk_create(entries, batch_size=2000)
+    lo, hi = rows[0][0], rows[-1][0]
+    Card.objects.filter(pk__gte=lo, pk__lte=hi, dept_points__gt=0).update(dept_points=0)
+    items = list(credits.items())
+    for i in range(0, len(items), 500):
+        part = items[i:i + 500]
+        Card.objects.filter(pk__in=[pk for pk, _a in part]).update(
+            stored_value=F("stored_value") + Case(*[When(pk=pk, then=Value(a)) for pk, a in part],
+                                                  default=Value(Decimal("0.00"))))
+    return hi, len(rows), cleared, rebated, total
+
+
+def _rebate_chunk_sql(*, checkpoint: int, size: int, policy, reference: str, now):
+    """The same chunk as `_rebate_chunk_orm`, set-based on PostgreSQL: INSERT … SELECT for the ledger and one
+    UPDATE … FROM for the balances. The bracket (R-RBT-1 policy rows) is a CASE; round() on numeric is half-up
+    for these positive amounts, as `rules.rebate_for_points`."""
+    brackets = sorted(policy.rebate_brackets, reverse=True)
+    case = "CASE " + " ".join("WHEN c.dept_points >= %s THEN %s::numeric" for _b in brackets) + " ELSE 0 END"
+    case_params = [v for min_points, pct in brackets for v in (min_points, pct)]
+    rebate = f"round(c.dept_points * ({case}) / 100, 2)"
+    where = "c.id > %s AND c.id <= %s AND c.dept_points > 0"
+    cols = "card_id, wallet, kind, points, amount, balance_after, reference, reason, meta, at"
+    # Only the constant fragments above are formatted into the SQL; every value is a parameter.
+    sql_totals = (f"SELECT count(*) FILTER (WHERE r = 0), count(*) FILTER (WHERE r > 0), coalesce(sum(r), 0) "  # noqa: S608
+                  f"FROM (SELECT {rebate} AS r FROM members_card c WHERE {where}) s")
+    sql_clear = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
+                 f"SELECT c.id, 'dept', 'clear', -c.dept_points, 0, 0, %s, '', '{{\"rule\": \"R-RBT-1\"}}'::jsonb, %s "
+                 f"FROM members_card c WHERE {where} ORDER BY c.id")
+    sql_rebate = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
+                  "SELECT id, 'stored_value', 'rebate', 0, r, stored_value + r, %s, '', "
+                  "jsonb_build_object('rule', 'R-RBT-1', 'points', dept_points), %s "
+                  f"FROM (SELECT c.id, c.stored_value, c.dept_points, {rebate} AS r FROM members_card c WHERE {where}) s "
+                  "WHERE r > 0 ORDER BY id")
+    sql_update = f"UPDATE members_card c SET stored_value = c.stored_value + {rebate}, dept_points = 0 WHERE {where}"  # noqa: S608
+    with connection.cursor() as cur:
+        cur.execute("SELECT max(id), count(*) FROM (SELECT id FROM members_card WHERE id > %s ORDER BY id LIMIT %s "
+                    "FOR UPDATE) s", [checkpoint, size])
+        hi, count = cur.fetchone()
+        if not count:
+            return None
+        cur.execute(sql_totals, [*case_params, checkpoint, hi])
+        cleared, rebated, total = cur.fetchone()
+        cur.execute(sql_clear, [reference, now, checkpoint, hi])
+        cur.execute(sql_rebate, [reference, now, *case_params, checkpoint, hi])
+        cur.execute(sql_update, [*case_params, checkpoint, hi])
+    return hi, count, cleared, rebated, Decimal(total)
 
 
 # ---------------------------------------------------------------- scheduled jobs
