@@ -70,7 +70,7 @@ class MemberViewSet(viewsets.GenericViewSet):
             user=request.user,
         )
         return Response({"card_number": card.card_number, "tier": card.tier, "status": card.status,
-                         "issued_at": card.issued_at.isoformat()}, status=status.HTTP_201_CREATED)
+                         "issued_at": timezone.localtime(card.issued_at).isoformat()}, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, card_number=None):
         return Response(card_body(self.get_object()))
