@@ -213,6 +213,7 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     # --- the ticket page: every step of R-CMP-3
     STEP_FORMS = {
+        "do_record": ("complaints.change_complaint", forms.RecordForm),
         "do_route": ("complaints.route_complaint", forms.RouteForm),
         "do_feedback": ("complaints.answer_feedback", forms.FeedbackForm),
         "do_approve": ("complaints.approve_handling", forms.ApproveForm),
@@ -226,6 +227,8 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     def _run_step(self, request, c, step, form):
         d, user = form.cleaned_data, request.user
+        if step == "do_record":
+            return services.complaint_update_record(complaint=c, user=user, **d)
         if step == "do_route":
             return services.complaint_route(complaint=c, user=user, valid=d["valid"], department=d["department"],
                                             opinion=d["opinion"], reply=d["reply"])
@@ -301,6 +304,10 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         offer("do_followup", _("Follow-up call (回访)"),
               "followup_close" in allowed and user.has_perm("complaints.record_followup"))
         offer("do_reopen", _("Reopen"), "reopen" in allowed and user.has_perm("complaints.route_complaint"))
+        if "do_record" not in bound and c.status != ComplaintStatus.CLOSED:
+            bound["do_record"] = forms.RecordForm(initial={name: getattr(c, name) for name in services.RECORD_FIELDS})
+        offer("do_record", _("Complete or correct the record (R-CMP-1)"),
+              c.status != ComplaintStatus.CLOSED and user.has_perm("complaints.change_complaint"))
         offer("do_supplier", _("Log a supplier contact (R-CMP-5)"), user.has_perm("complaints.add_suppliercontact"))
         phrases, forbidden = self._phrases()
         now = timezone.now()

@@ -79,6 +79,35 @@ class IntakeForm(forms.Form):
         return receipt
 
 
+class RecordForm(forms.Form):
+    """R-CMP-1: complete the record after the call (flags, temperament, request, opinion, card)."""
+
+    customer_name = forms.CharField(label=_("Customer name"), max_length=100)
+    phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices)
+    cause = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
+    request = forms.CharField(label=_("Customer's request"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    specialist_opinion = forms.CharField(label=_("Specialist's opinion"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+    serious = forms.BooleanField(label=_("Serious"), required=False)
+    consumer_association = forms.BooleanField(label=_("Consumer association / regulator involved"), required=False)
+    product_safety = forms.BooleanField(label=_("Product safety"), required=False)
+    temperament = forms.ChoiceField(label=_("Temperament"), choices=Temperament.choices, required=False)
+    card_number = forms.CharField(label=_("Member card number"), max_length=32, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("customer_name", css_class="col-md-4"), Column("phone", css_class="col-md-4"),
+                Column("type", css_class="col-md-4")),
+            "cause", "request", "specialist_opinion",
+            Row(Column("serious", css_class="col-md-4"), Column("consumer_association", css_class="col-md-4"),
+                Column("product_safety", css_class="col-md-4")),
+            Row(Column("temperament", css_class="col-md-6"), Column("card_number", css_class="col-md-6")),
+            submit=_("Save the record"), name="do_record",
+        )
+
+
 class RouteForm(DraftCheckMixin, forms.Form):
     valid = forms.TypedChoiceField(label=_("Judgement"), choices=[("1", _("Valid: dispatch to a department")),
                                                                  ("0", _("Not valid: answer the customer and close"))],

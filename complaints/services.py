@@ -131,6 +131,43 @@ def complaint_receive(
     return complaint
 
 
+RECORD_FIELDS = ("customer_name", "phone", "card_number", "type", "cause", "request", "specialist_opinion", "serious",
+                 "consumer_association", "product_safety", "temperament")
+
+
+@transaction.atomic
+def complaint_update_record(*, complaint: Complaint, user, **changes) -> Complaint:
+    """R-CMP-1: complete or correct the record form after a phone intake (the clock does not restart).
+    A newly set serious / consumer-association / product-safety flag alerts the desk supervisor (R-CMP-4)."""
+    if not user.has_perm("complaints.change_complaint"):
+        raise NotAllowed(_("You may not edit complaint records."), code="R-CMP-1")
+    unknown = set(changes) - set(RECORD_FIELDS)
+    if unknown:
+        raise RuleViolation(_("These fields cannot be edited here."), code="R-CMP-1", fields={f: ["read-only"] for f in unknown})
+    c = _lock(complaint)
+    if c.status == ComplaintStatus.CLOSED:
+        raise Conflict(_("A closed complaint is reopened before it is edited."), code="R-CMP-3", fields={"status": [c.status]})
+    for name in ("customer_name", "phone", "cause"):
+        if name in changes:
+            changes[name] = _required(changes[name], name, "R-CMP-1")
+    if changes.get("type", c.type) not in ComplaintType.values:
+        raise RuleViolation(_("Unknown complaint type."), code="R-CMP-1", fields={"type": [changes["type"]]})
+    if changes.get("temperament", c.temperament) not in Temperament.values:
+        raise RuleViolation(_("Unknown temperament."), code="R-CMP-6", fields={"temperament": [changes["temperament"]]})
+    was_serious = c.is_serious
+    changed = {name: value for name, value in changes.items() if getattr(c, name) != value}
+    if not changed:
+        return c
+    for name, value in changed.items():
+        setattr(c, name, value)
+    _save(c, user, list(changed))
+    events.complaint_event(complaint=c, type=ComplaintEventType.EDITED, user=user, from_status=c.status,
+                           fields=sorted(changed))
+    if c.is_serious and not was_serious:
+        _alert_supervisors(c, user=user)
+    return c
+
+
 @transaction.atomic
 def complaint_route(*, complaint: Complaint, user, valid: bool, department: Department | None = None,
                     opinion: str = "", reply: str = "") -> Complaint:

@@ -46,6 +46,22 @@ class ComplaintCreateSerializer(serializers.Serializer):
         return receipt
 
 
+class ComplaintRecordSerializer(serializers.Serializer):
+    """PATCH: complete or correct the record form (R-CMP-1); every field optional."""
+
+    customer_name = serializers.CharField(max_length=100, required=False)
+    phone = serializers.CharField(max_length=30, required=False)
+    card_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=ComplaintType.choices, required=False)
+    cause = serializers.CharField(required=False)
+    request = serializers.CharField(required=False, allow_blank=True)
+    specialist_opinion = serializers.CharField(required=False, allow_blank=True)
+    serious = serializers.BooleanField(required=False)
+    consumer_association = serializers.BooleanField(required=False)
+    product_safety = serializers.BooleanField(required=False)
+    temperament = serializers.ChoiceField(choices=Temperament.choices, required=False, allow_blank=True)
+
+
 class ComplaintCreatedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Complaint

@@ -36,6 +36,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "type", "department__code", "escalation_level", "consumer_association", "serious"]
     action_permissions = {
         "create": ["complaints.add_complaint"],
+        "partial_update": ["complaints.change_complaint"],
         "route": ["complaints.route_complaint"],
         "feedback": ["complaints.answer_feedback"],
         "approve": ["complaints.approve_handling"],
@@ -62,6 +63,13 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         complaint = services.complaint_receive(user=request.user, **data.validated_data)
         return Response(s.ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ComplaintRecordSerializer, responses=s.ComplaintSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        data = s.ComplaintRecordSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return self._answer(services.complaint_update_record(complaint=self.get_object(), user=request.user,
+                                                             **data.validated_data))
 
     @extend_schema(request=s.RouteSerializer)
     @action(detail=True, methods=["post"])

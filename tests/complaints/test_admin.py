@@ -167,3 +167,28 @@ def test_escalation_level_filter(client, clerk, receive):
     services.complaint_escalate_overdue()
     page = _client(client, clerk).get(reverse("admin:complaints_complaint_changelist") + "?escalation_level=2").content.decode()
     assert late.number in page and fresh.number not in page
+
+
+def test_r_cmp_1_record_completed_on_ticket_page(client, clerk, receive):
+    t = receive()
+    resp = _client(client, clerk).post(_ticket_url(t), {
+        "do_record": "1", "customer_name": "王芳", "phone": "13800138000", "type": "quality", "cause": t.cause,
+        "request": "退货", "specialist_opinion": "", "consumer_association": "on", "temperament": "self_centred",
+        "card_number": ""})
+    assert resp.status_code == 302
+    t.refresh_from_db()
+    assert t.consumer_association and t.temperament == "self_centred" and t.supervisor_alerted_at
+
+
+@pytest.mark.parametrize("role", ["dept_supervisor", "counter_staff", "cashier"])
+def test_wrong_role_cannot_take_complaints_in(client, user_in_role, role):
+    c = _client(client, user_in_role(role))
+    assert c.get(reverse("admin:complaints_complaint_intake")).status_code == 403
+
+
+def test_dept_user_cannot_route_on_ticket_page(client, clerk, department, dept_user, receive):
+    services.complaint_route(complaint=receive(), user=clerk, valid=True, department=department)
+    ticket = Complaint.objects.get()
+    c = _client(client, dept_user)
+    assert c.get(_ticket_url(ticket)).status_code == 200
+    assert c.post(_ticket_url(ticket), {"do_route": "1", "valid": "0", "reply": "x"}).status_code == 403

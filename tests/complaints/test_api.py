@@ -155,3 +155,12 @@ def test_pos_account_cannot_read_complaints(api_as, user_in_role):
     pos = api_as(user_in_role("pos"))
     assert pos.get("/api/v1/complaints/").status_code == 403
     assert pos.post("/api/v1/complaint-phrases/check/", {"draft": "x"}, format="json").status_code == 403
+
+
+def test_r_cmp_1_patch_completes_the_record(api_as, clerk, dept_user, department):
+    number = api_as(clerk).post("/api/v1/complaints/", BODY, format="json").json()["number"]
+    resp = api_as(clerk).patch(f"/api/v1/complaints/{number}/", {"temperament": "friendly", "request": "换货"}, format="json")
+    assert resp.status_code == 200 and resp.json()["temperament"] == "friendly" and resp.json()["request"] == "换货"
+    resp = api_as(clerk).patch(f"/api/v1/complaints/{number}/", {"type": "weather"}, format="json")
+    assert resp.status_code == 400 and "type" in resp.json()["fields"]
+    assert api_as(clerk).put(f"/api/v1/complaints/{number}/", BODY, format="json").status_code == 405

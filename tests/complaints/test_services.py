@@ -280,3 +280,62 @@ def test_r_cmp_1_numbering_under_concurrency_has_no_gaps_or_duplicates(clerk):
     seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert seqs == list(range(1, 31))
     assert len(set(numbers)) == 30
+
+
+def test_r_cmp_1_number_uses_store_local_day_across_the_utc_date_change(receive):
+    # 07:30 in Shanghai on 24 Nov is 23:30 UTC on 23 Nov: the ticket belongs to the store's 24 Nov.
+    with time_machine.travel(datetime(2026, 11, 24, 7, 30, tzinfo=SH), tick=False):
+        c = receive()
+    assert c.number == "TS-20261124-0001"
+    assert c.route_by.astimezone(UTC) == datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+
+
+def test_r_cmp_1_record_completed_after_call_and_r_cmp_4_flag_alerts_supervisor(receive, clerk, supervisor):
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        c = receive()
+    with time_machine.travel(datetime(2026, 11, 23, 11, 0, tzinfo=SH), tick=False):
+        c = services.complaint_update_record(complaint=c, user=clerk, product_safety=True, temperament="analytical",
+                                             request="退货并检测")
+    assert c.route_by == datetime(2026, 11, 24, 10, 0, tzinfo=SH)  # the clock does not restart
+    assert Notification.objects.filter(recipient=supervisor, key=f"cmp:{c.pk}:serious").count() == 1
+    assert c.events.filter(type=ComplaintEventType.EDITED).get().parameters["fields"] == [
+        "product_safety", "request", "temperament"]
+    with pytest.raises(RuleViolation):
+        services.complaint_update_record(complaint=c, user=clerk, cause=" ")
+    with pytest.raises(RuleViolation):
+        services.complaint_update_record(complaint=c, user=clerk, status="closed")
+
+
+def test_r_cmp_1_dept_user_cannot_edit_record(receive, dept_user):
+    with pytest.raises(NotAllowed):
+        services.complaint_update_record(complaint=receive(), user=dept_user, cause="改")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_r_cmp_2_two_escalation_runs_at_once_escalate_and_notify_once(clerk, supervisor):
+    import threading
+
+    from django.db import connection
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        for _ in range(20):
+            services.complaint_receive(user=clerk, channel="phone", customer_name="李", phone="139", type="other", cause="x")
+    now = datetime(2026, 11, 24, 11, 0, tzinfo=SH)
+    counts, errors = [], []
+
+    def run():
+        try:
+            counts.append(services.complaint_escalate_overdue(now=now, chunk=5))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and sum(counts) == 20
+    assert Notification.objects.filter(recipient=supervisor).count() == 20
