@@ -186,7 +186,8 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     def _phrases(self):
         scenes = dict(PhraseScene.choices)
-        phrases = list(ReplyPhrase.objects.filter(active=True).order_by("scene", "sort", "id"))
+        order = {scene: i for i, scene in enumerate(PhraseScene.values)}  # the order of a conversation, greeting first
+        phrases = sorted(ReplyPhrase.objects.filter(active=True), key=lambda p: (order.get(p.scene, 99), p.sort, p.pk))
         return [(scenes.get(p.scene, p.scene), p) for p in phrases], list(ForbiddenPhrase.objects.filter(active=True))
 
     # --- fast intake (R-CMP-1)

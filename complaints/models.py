@@ -237,6 +237,14 @@ class ComplaintEvent(models.Model):
     def __str__(self):
         return f"{self.complaint_id} {self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def from_status_label(self) -> str:
+        return dict(ComplaintStatus.choices).get(self.from_status, self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return dict(ComplaintStatus.choices).get(self.to_status, self.to_status)
+
 
 class SupplierContact(models.Model):
     """R-CMP-5: each contact with the supplier on a quality case, logged on the ticket (append-only)."""

@@ -28,8 +28,11 @@
   document.querySelectorAll(".cmp-phrase-search").forEach(function (input) {
     input.addEventListener("input", function () {
       var q = input.value.trim();
-      input.parentNode.querySelectorAll(".cmp-phrase-list li").forEach(function (li) {
-        li.hidden = q !== "" && li.textContent.indexOf(q) < 0;
+      input.parentNode.querySelectorAll(".cmp-phrase-list li[data-text]").forEach(function (li) {
+        li.hidden = q !== "" && (li.getAttribute("data-text") + li.getAttribute("data-scene")).indexOf(q) < 0;
+      });
+      input.parentNode.querySelectorAll(".cmp-phrase-list li.cmp-scene").forEach(function (head) {
+        head.hidden = q !== "";
       });
     });
   });
