@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from receipts.models import Receipt
@@ -165,7 +166,37 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
             events.return_clawed_back_event(return_request=rr, user=user, items=items)
     rr.save(update_fields=update)
     events.return_signed_event(return_request=rr, step=step, user=user)
+    if rr.status == ReturnStatus.AWAITING_APPROVAL:
+        from .tasks import return_approvers_notify as return_approvers_notify_task
+
+        transaction.on_commit(lambda: return_approvers_notify_task.delay(rr.pk))
     return rr
+
+
+def return_approvers_notify(*, return_request: ReturnRequest) -> int:
+    """Tell the people who may approve this slip (R-RET-11 level, never its creator) that it waits for them.
+    In-app only, once per slip and person."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from servicedesk.services import notification_send
+
+    if return_request.status != ReturnStatus.AWAITING_APPROVAL:
+        return 0
+    codename = "approve_over_limit" if return_request.approval_level == "ops_manager" else "approve_return"
+    approvers = (get_user_model().objects.filter(is_active=True)
+                 .filter(Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="returns")
+                         | Q(user_permissions__codename=codename,
+                             user_permissions__content_type__app_label="returns"))
+                 .exclude(pk=return_request.created_by_id).distinct())
+    url = reverse("admin:returns_returnrequest_queue")
+    sent = 0
+    for approver in approvers:
+        note = notification_send(
+            recipient=approver, title=f"退货单 {return_request.number} 待审批（{return_request.refund_amount} 元）",
+            body=return_request.explanation, url=url, key=f"return:{return_request.pk}:approve", email=False)
+        sent += note is not None
+    return sent
 
 
 def _returned(rr: ReturnRequest) -> dict[int, int]:

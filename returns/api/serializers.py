@@ -60,6 +60,32 @@ class ReturnQuoteInputSerializer(ReturnInputSerializer):
     at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+class QuoteLineSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    eligible = serializers.BooleanField()
+    rules = serializers.ListField(child=serializers.CharField())
+    paid_unit_price = serializers.CharField()
+    refund_unit_price = serializers.CharField()
+    refund_amount = serializers.CharField()
+
+
+class ReturnQuoteSerializer(serializers.Serializer):
+    """The quote (api-contract.md): `rules` lists every rule that decided the outcome; `approval_level` is null
+    when not eligible. `net_refund`, `lines`, `explanation` and `policy` are extra."""
+
+    eligible = serializers.BooleanField()
+    rules = serializers.ListField(child=serializers.CharField())
+    refund_amount = serializers.CharField()
+    clawback_amount = serializers.CharField()
+    points_reversed = serializers.IntegerField()
+    approval_level = serializers.CharField(allow_null=True)
+    net_refund = serializers.CharField()
+    lines = QuoteLineSerializer(many=True)
+    explanation = serializers.ListField(child=serializers.CharField())
+    policy = serializers.CharField()
+
+
 def quote_body(quote) -> dict:
     d = quote.decision
     return {

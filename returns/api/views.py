@@ -16,6 +16,7 @@ from .serializers import (
     ReturnInputSerializer,
     ReturnPolicySerializer,
     ReturnQuoteInputSerializer,
+    ReturnQuoteSerializer,
     ReturnRequestDetailSerializer,
     ReturnRequestSerializer,
     SignSerializer,
@@ -45,7 +46,7 @@ class ReturnRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def get_serializer_class(self):
         return ReturnRequestDetailSerializer if self.action == "retrieve" else ReturnRequestSerializer
 
-    @extend_schema(request=ReturnQuoteInputSerializer, responses={200: dict})
+    @extend_schema(request=ReturnQuoteInputSerializer, responses={200: ReturnQuoteSerializer})
     @action(detail=False, methods=["post"])
     def quote(self, request):
         """No side effects: what the rules say, with every rule that decided it."""

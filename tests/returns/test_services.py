@@ -127,3 +127,22 @@ def test_demo_loads_slips_in_every_state_and_is_idempotent(policy):
     assert statuses == {"refunded", "awaiting_refund", "awaiting_loss_prevention", "awaiting_approval",
                         "awaiting_counter_check", "rejected"}
     assert ReturnRequest.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_r_ret_11_approvers_of_the_right_level_are_notified_once(make_receipt, chain_users,
+                                                                 django_capture_on_commit_callbacks):
+    from servicedesk.models import Notification
+
+    small = create(make_receipt(lines=[("clothing", "300.00", 1)]), chain_users["clerk"])
+    big = create(make_receipt(lines=[("clothing", "300.01", 1)]), chain_users["clerk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_sign(return_request=small, step="counter_check", user=chain_users["counter_staff"])
+        services.return_sign(return_request=big, step="counter_check", user=chain_users["counter_staff"])
+    small_to = set(Notification.objects.filter(key=f"return:{small.pk}:approve").values_list("recipient__username",
+                                                                                            flat=True))
+    big_to = set(Notification.objects.filter(key=f"return:{big.pk}:approve").values_list("recipient__username",
+                                                                                        flat=True))
+    assert small_to == {chain_users["dept_supervisor"].username, chain_users["ops_manager"].username}
+    assert big_to == {chain_users["ops_manager"].username}
+    assert services.return_approvers_notify(return_request=ReturnRequest.objects.get(pk=small.pk)) == 0
