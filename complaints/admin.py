@@ -115,8 +115,8 @@ class FollowUpInline(ReadOnlyInline):
 
 @admin.register(Complaint)
 class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
-    list_display = ["ticket_link", "received_at", "customer_name", "type", "department", "status", "clock",
-                    "escalation_level", "flags"]
+    list_display = ["ticket_link", "clock", "status", "escalation_level", "customer_name", "type", "department",
+                    "received_at", "flags"]
     list_display_links = None
     list_filter = [OverdueFilter, "status", "type", "department", EscalationLevelFilter, "consumer_association", "serious",
                    "product_safety", "channel", "typical_case", "satisfaction"]
@@ -151,7 +151,8 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("number"), ordering="number")
     def ticket_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:complaints_complaint_ticket", args=[obj.pk]), obj.number)
+        return format_html('<a href="{}" style="white-space:nowrap">{}</a>',
+                           reverse("admin:complaints_complaint_ticket", args=[obj.pk]), obj.number)
 
     @admin.display(description=gettext_lazy("clock"))
     def clock(self, obj):

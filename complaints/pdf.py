@@ -42,6 +42,19 @@ def _boxes(selected: str) -> str:
     return "  ".join(("■" if key == selected else "□") + label for key, label in TYPE_BOXES)
 
 
+def _fit(rows, widths, minimums, spanned: set[int]) -> list[float]:
+    """Row heights as on the paper form (the minimums), grown where the text needs more room."""
+    heights = []
+    for index, (row, minimum) in enumerate(zip(rows, minimums, strict=True)):
+        needed = minimum
+        for col, cell in enumerate(row):
+            if isinstance(cell, Paragraph):
+                width = sum(widths[1:]) if (index in spanned and col == 1) else widths[col]
+                needed = max(needed, cell.wrap(width - 8, 10_000)[1] + 8)
+        heights.append(needed)
+    return heights
+
+
 def _grid(rows, widths, heights=None) -> Table:
     table = Table(rows, colWidths=widths, rowHeights=heights)
     table.setStyle(TableStyle([
@@ -70,7 +83,7 @@ def _record_form(c) -> list:
         [_p("客户投诉专员意见", LABEL), _p(c.specialist_opinion), "", ""],
         [_p("记录人", LABEL), _p(_name(c.recorded_by)), _p("记录日期", LABEL), _p(_date(c.received_at))],
     ]
-    table = _grid(rows, w, [12 * mm, 12 * mm, 12 * mm, 32 * mm, 24 * mm, 24 * mm, 12 * mm])
+    table = _grid(rows, w, _fit(rows, w, [12 * mm, 12 * mm, 12 * mm, 32 * mm, 24 * mm, 24 * mm, 12 * mm], {2, 3, 4, 5}))
     table.setStyle(TableStyle([("SPAN", (1, r), (3, r)) for r in (2, 3, 4, 5)]))
     return [Paragraph("客户投诉记录表", TITLE), table]
 
@@ -91,7 +104,8 @@ def _handling_form(c) -> list:
         [_p("责任部门主管签字", LABEL), _p(head_line), "", ""],
         [_p("总经理批示", LABEL), _p(approver_line), "", ""],
     ]
-    table = _grid(rows, w, [12 * mm, 12 * mm, 24 * mm, 20 * mm, 30 * mm, 22 * mm, 26 * mm, 14 * mm, 30 * mm])
+    minimums = [12 * mm, 12 * mm, 24 * mm, 20 * mm, 30 * mm, 22 * mm, 26 * mm, 14 * mm, 30 * mm]
+    table = _grid(rows, w, _fit(rows, w, minimums, set(range(2, 9))))
     table.setStyle(TableStyle([("SPAN", (1, r), (3, r)) for r in range(2, 9)]))
     flags = [label for flag, label in ((c.serious, "重大投诉"), (c.consumer_association, "涉及消协/职能部门"),
                                        (c.product_safety, "产品安全")) if flag]

@@ -192,3 +192,12 @@ def test_dept_user_cannot_route_on_ticket_page(client, clerk, department, dept_u
     c = _client(client, dept_user)
     assert c.get(_ticket_url(ticket)).status_code == 200
     assert c.post(_ticket_url(ticket), {"do_route": "1", "valid": "0", "reply": "x"}).status_code == 403
+
+
+def test_forms_pdf_grows_boxes_for_long_text(receive):
+    from complaints import pdf
+
+    c = receive(cause="顾客反映商品质量问题。" * 200)
+    short = pdf.complaint_forms_pdf(receive())
+    body = pdf.complaint_forms_pdf(Complaint.objects.select_related("recorded_by").get(pk=c.pk))
+    assert body.startswith(b"%PDF") and len(body) > len(short)
