@@ -56,7 +56,7 @@ def _fit(rows, widths, minimums, spanned: set[int]) -> list[float]:
 
 
 def _grid(rows, widths, heights=None) -> Table:
-    table = Table(rows, colWidths=widths, rowHeights=heights)
+    table = Table(rows, colWidths=widths, rowHeights=heights, splitInRow=1)  # a very long cause continues overleaf
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
