@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from receipts.choices import Category
 
-from .rules import Finding, ReturnDecision
+from .rules import Finding, ReturnDecision, ReturnInputError
 
 MESSAGES = {
     "no_proof": _("No till receipt and customer copy of the sales slip: no return or exchange."),
@@ -37,6 +37,23 @@ MESSAGES = {
     "approval_ops_manager": _("Refund %(amount)s is above %(threshold)s: the operations manager (or GM) signs."),
     "clawback": _("Earned benefits come back: %(points)s points reversed, %(amount)s deducted from the refund."),
 }
+
+
+INPUT_MESSAGES = {
+    "unknown_reason": _("Unknown reason %(reason)s."),
+    "current_price_needed": _("Purchased %(day)s days ago (more than %(days)s): the current unit price is needed "
+                              "to compute the refund (R-RET-8)."),
+    "no_lines": _("Choose at least one receipt line to return."),
+    "line_twice": _("Line %(line)s is listed twice."),
+    "no_such_line": _("The receipt has no line %(line)s."),
+    "quantity_min": _("Line %(line)s: the quantity must be at least 1."),
+    "quantity_exceeds": _("Line %(line)s: %(asked)s asked, only %(left)s of %(bought)s still returnable."),
+    "before_purchase": _("The return date is before the purchase."),
+}
+
+
+def input_error_text(exc: ReturnInputError) -> str:
+    return str(INPUT_MESSAGES[exc.key]) % exc.params
 
 
 def sentence(finding: Finding) -> str:

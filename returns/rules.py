@@ -123,11 +123,12 @@ class ClawbackFacts:
 
 
 class ReturnInputError(ValueError):
-    """The request itself is wrong (unknown line, too many pieces, missing current price)."""
+    """The request itself is wrong (unknown line, too many pieces, missing current price). `key` and `params`
+    name the sentence (explain.INPUT_MESSAGES) so the caller can say it in the user's language."""
 
-    def __init__(self, code: str, field_name: str, message: str):
-        super().__init__(message)
-        self.code, self.field_name, self.message = code, field_name, message
+    def __init__(self, code: str, field_name: str, key: str, **params):
+        super().__init__(f"{code} {field_name} {key} {params}")
+        self.code, self.field_name, self.key, self.params = code, field_name, key, params
 
 
 def _rule_number(rule: str) -> int:
@@ -175,7 +176,7 @@ def line_eligibility(*, line: LineFacts, reason: str, condition: Condition, qual
         found.append(Finding("R-RET-10", "quality"))
         return True, tuple(found)
     if reason != CHANGE_OF_MIND:
-        raise ReturnInputError("invalid", "reason", f"Unknown reason {reason!r}.")
+        raise ReturnInputError("invalid", "reason", "unknown_reason", reason=reason)
     # Change of mind: no quality problem.
     if high_value:
         return False, (Finding("R-RET-4", "high_value_no_quality",
@@ -204,9 +205,8 @@ def refund_unit_price(*, paid: Decimal, current: Decimal | None, day: int, polic
     if day <= policy.price_change_days:
         return paid, Finding("R-RET-8", "price_within", _p(days=policy.price_change_days, price=paid))
     if current is None:
-        raise ReturnInputError("R-RET-8", "current_unit_price",
-                               f"Purchased {day} days ago (more than {policy.price_change_days}): "
-                               "the current unit price is needed to compute the refund.")
+        raise ReturnInputError("R-RET-8", "current_unit_price", "current_price_needed", day=day,
+                               days=policy.price_change_days)
     if current < paid:
         return current, Finding("R-RET-8", "price_fallen", _p(days=policy.price_change_days, paid=paid, now=current))
     return paid, Finding("R-RET-8", "price_not_fallen", _p(days=policy.price_change_days, paid=paid, now=current))
@@ -222,27 +222,26 @@ def return_decide(*, lines: list[LineFacts], requests: list[LineRequest], reason
                   clawback: ClawbackFacts | None = None) -> ReturnDecision:
     """The whole slip: every requested line must be eligible; refund per line at the R-RET-8 price."""
     if reason not in REASONS:
-        raise ReturnInputError("invalid", "reason", f"Unknown reason {reason!r}.")
+        raise ReturnInputError("invalid", "reason", "unknown_reason", reason=reason)
     if not requests:
-        raise ReturnInputError("invalid", "lines", "Choose at least one receipt line to return.")
+        raise ReturnInputError("invalid", "lines", "no_lines")
     by_no = {line.line_no: line for line in lines}
     seen: set[int] = set()
     for req in requests:
         if req.line_no in seen:
-            raise ReturnInputError("invalid", "lines", f"Line {req.line_no} is listed twice.")
+            raise ReturnInputError("invalid", "lines", "line_twice", line=req.line_no)
         seen.add(req.line_no)
         line = by_no.get(req.line_no)
         if line is None:
-            raise ReturnInputError("invalid", "lines", f"The receipt has no line {req.line_no}.")
+            raise ReturnInputError("invalid", "lines", "no_such_line", line=req.line_no)
         if req.quantity < 1:
-            raise ReturnInputError("invalid", "lines", f"Line {req.line_no}: the quantity must be at least 1.")
+            raise ReturnInputError("invalid", "lines", "quantity_min", line=req.line_no)
         if req.quantity > line.returnable:
-            raise ReturnInputError(
-                "quantity_exceeds_receipt", "lines",
-                f"Line {req.line_no}: {req.quantity} asked, only {line.returnable} of {line.quantity} still returnable.")
+            raise ReturnInputError("quantity_exceeds_receipt", "lines", "quantity_exceeds", line=req.line_no,
+                                   asked=req.quantity, left=line.returnable, bought=line.quantity)
     day = days_since_purchase(purchased_on=purchased_on, today=today)
     if day < 0:
-        raise ReturnInputError("invalid", "at", "The return date is before the purchase.")
+        raise ReturnInputError("invalid", "at", "before_purchase")
     decided: list[LineDecision] = []
     for req in requests:
         line = by_no[req.line_no]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from receipts.models import Receipt
 from servicedesk.errors import RuleViolation
@@ -16,7 +17,7 @@ from .models import ReturnLine, ReturnPolicy, ReturnRequest
 def return_policy_in_force(*, on: date) -> ReturnPolicy:
     policy = ReturnPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     if policy is None:
-        raise RuleViolation(f"No return policy is in force on {on}.", code="no_policy")
+        raise RuleViolation(_("No return policy is in force on %(day)s.") % {"day": on}, code="no_policy")
     return policy
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
@@ -39,7 +40,8 @@ def _receipt(*, side: str, number: str, lock: bool) -> Receipt:
         qs = qs.select_for_update()  # R-RET-12: one counter at a time returns pieces of this receipt
     receipt = qs.filter(side=side, number=number).first()
     if receipt is None:
-        raise RuleViolation(f"No till receipt {side} {number}: without proof of purchase there is no return.",
+        raise RuleViolation(_("No till receipt %(side)s %(number)s: without proof of purchase there is no return.")
+                            % {"side": side, "number": number},
                             code="R-RET-1", fields={"receipt": "not found"})
     return receipt
 
@@ -67,7 +69,8 @@ def _decide(*, receipt: Receipt, lines: list[dict], reason: str, condition: dict
             if items:
                 decision = rules.return_decide(**decide, clawback=clawback.clawback_facts(items))
     except rules.ReturnInputError as exc:
-        raise RuleViolation(exc.message, code=exc.code, fields={exc.field_name: exc.message}) from exc
+        message = explain.input_error_text(exc)
+        raise RuleViolation(message, code=exc.code, fields={exc.field_name: message}) from exc
     return Quote(receipt, policy, decision, items)
 
 
@@ -94,7 +97,7 @@ def return_create(*, side: str, number: str, lines: list[dict], reason: str, use
                     now=timezone.now())
     decision = quote.decision
     if not decision.eligible:
-        raise RuleViolation("; ".join(quote.explanation) or "Not eligible for return.", code=decision.rules[0],
+        raise RuleViolation("; ".join(quote.explanation) or _("Not eligible for return."), code=decision.rules[0],
                             fields={"rules": list(decision.rules)})
     receipt_lines = {line.line_no: line for line in receipt.lines.all()}
     if reason in STORE_AT_FAULT_REASONS and not responsible_counter.strip():
@@ -143,8 +146,9 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
         if status == 403:
             raise NotAllowed(_refusal_text(step, code, rr), code=code, fields={"step": step})
         if status == 409:
-            raise Conflict(f"The slip is {rr.status}; step {step} is not next.", code=code, fields={"step": step})
-        raise DomainError(f"Unknown step {step!r}.", code=code, fields={"step": step})
+            text = _("The slip is %(status)s; the %(step)s step is not next.")
+            raise Conflict(text % {"status": rr.get_status_display(), "step": step}, code=code, fields={"step": step})
+        raise DomainError(_("Unknown step %(step)s.") % {"step": step}, code=code, fields={"step": step})
     now = timezone.now()
     prefix = _SIGNATURE_FIELDS[step]
     setattr(rr, f"{prefix}_by", user)
@@ -206,9 +210,10 @@ def _returned(rr: ReturnRequest) -> dict[int, int]:
 def _refusal_text(step: str, code: str, rr: ReturnRequest) -> str:
     if code == "R-RET-11" and step == "approve":
         if rr.approval_level == "ops_manager":
-            return "Refund above the supervisor limit: the operations manager (or GM) approves; never the slip's creator."
-        return "The person who filled in the slip can never approve it."
-    return f"Your role may not sign the {step} step."
+            return _("Refund above the supervisor limit: the operations manager (or GM) approves; never the slip's "
+                     "creator.")
+        return _("The person who filled in the slip can never approve it.")
+    return _("Your role may not sign the %(step)s step.") % {"step": step}
 
 
 @transaction.atomic
@@ -217,13 +222,14 @@ def return_reject(*, return_request: ReturnRequest, user, reason: str) -> Return
     rr = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise RuleViolation("Say why the return is rejected.", code="invalid", fields={"reason": "required"})
+        raise RuleViolation(_("Say why the return is rejected."), code="invalid", fields={"reason": "required"})
     perms = user_sign_perms(user)
     needed = rules.REJECTABLE.get(rr.status)
     if needed is None:
-        raise Conflict(f"The slip is {rr.status}; it can no longer be rejected.", code="R-RET-12")
+        raise Conflict(_("The slip is %(status)s; it can no longer be rejected.") % {"status": rr.get_status_display()},
+                       code="R-RET-12")
     if needed not in perms:
-        raise NotAllowed("Your role may not reject the slip at this step.", code="R-RET-12")
+        raise NotAllowed(_("Your role may not reject the slip at this step."), code="R-RET-12")
     if rr.status == ReturnStatus.AWAITING_APPROVAL:
         refusal = rules.sign_refusal(step="approve", status=rr.status, approval_level=rr.approval_level,
                                      is_creator=rr.created_by_id == user.pk, perms=perms)

@@ -34,7 +34,7 @@ class ReturnInputSerializer(serializers.Serializer):
     receipt = ReceiptRefSerializer()
     lines = LineRefSerializer(many=True, allow_empty=False)
     reason = serializers.ChoiceField(choices=ReturnReason.choices)
-    condition = ConditionSerializer(required=False)
+    condition = ConditionSerializer(required=False, allow_null=True)
     quality_report_ref = serializers.CharField(max_length=80, required=False, allow_null=True, allow_blank=True)
     current_unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                                   allow_null=True)

@@ -29,6 +29,15 @@ def test_quote_r_ret_5_day_15_eligible_day_16_not(api_as, clerk, make_receipt):
     assert ReturnRequest.objects.count() == 0  # no side effects
 
 
+def test_quote_condition_may_be_null_or_absent(api_as, clerk, make_receipt):
+    receipt = make_receipt(lines=[("clothing", "120.00", 1)])
+    api = api_as(clerk)
+    assert api.post("/api/v1/returns/quote/", body(receipt, condition=None), format="json").json()["eligible"] is True
+    data = body(receipt)
+    del data["condition"]
+    assert api.post("/api/v1/returns/quote/", data, format="json").json()["eligible"] is True
+
+
 def test_quote_time_without_offset_is_store_time(api_as, clerk, make_receipt):
     receipt = make_receipt(days_ago=0, lines=[("clothing_summer", "99.00", 1)])
     naive = (timezone.localtime(receipt.rung_at) + timedelta(days=7)).replace(tzinfo=None, hour=23, minute=59)
@@ -97,8 +106,10 @@ def test_create_line_cannot_be_returned_beyond_its_quantity(api_as, clerk, make_
     api = api_as(clerk)
     assert api.post("/api/v1/returns/", body(receipt, lines=[(1, 1)]), format="json").status_code == 201
     assert api.post("/api/v1/returns/", body(receipt, lines=[(1, 1)]), format="json").status_code == 201
-    third = api.post("/api/v1/returns/", body(receipt, lines=[(1, 1)]), format="json")
+    third = api.post("/api/v1/returns/", body(receipt, lines=[(1, 1)]), format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert third.status_code == 400 and third.json()["code"] == "quantity_exceeds_receipt"
+    assert third.json()["detail"] == "Line 1: 1 asked, only 0 of 2 still returnable."
+    assert "lines" in third.json()["fields"]
 
 
 def test_create_needs_add_permission(api_as, user_in_role, make_receipt):
