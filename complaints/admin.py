@@ -140,6 +140,19 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
+    def _check_visible(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the historical record when the object is outside get_queryset()
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def has_add_permission(self, request):
         return False  # intake happens on the fast intake page, through the service
 

@@ -75,6 +75,10 @@ def test_department_user_cannot_open_another_departments_ticket(client, clerk, d
     assert c.get(_ticket_url(t)).status_code == 404
     assert c.get(reverse("admin:complaints_complaint_change", args=[t.pk])).status_code == 404
     assert c.get(reverse("admin:complaints_complaint_pdf", args=[t.pk])).status_code == 404
+    assert c.get(reverse("admin:complaints_complaint_history", args=[t.pk])).status_code == 404
+    client.force_login(clerk)
+    assert client.get(reverse("admin:complaints_complaint_history", args=[t.pk])).status_code == 200
+    client.force_login(dept_user)
     listing = c.get(reverse("admin:complaints_complaint_changelist")).content.decode()
     assert t.number not in listing
 
