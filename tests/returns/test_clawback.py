@@ -137,3 +137,15 @@ def test_r_ret_13_another_source_plugs_in(api_as, chain_users, make_receipt):
         assert ReturnClawback.objects.filter(return_request_id=rr["id"], source="test_vouchers").exists()
     finally:
         clawback.unregister("test_vouchers")
+
+
+def test_exchange_keeps_the_points(api_as, user_in_role, chain_users, card, policy):
+    receipt, earned = post_receipt(api_as, user_in_role, card, number="D-RET-0004")
+    clerk = api_as(chain_users["clerk"])
+    quote = clerk.post("/api/v1/returns/quote/", body(receipt, kind="exchange"), format="json").json()
+    assert quote["points_reversed"] == 0 and "R-RET-13" not in quote["rules"]
+    rr = clerk.post("/api/v1/returns/", body(receipt, kind="exchange"), format="json").json()
+    done = run_chain(api_as, chain_users, rr["id"])
+    card.refresh_from_db()
+    assert done["kind"] == "exchange" and done["points_reversed"] == 0 and card.dept_points == earned
+    assert_ledgers_clean()
