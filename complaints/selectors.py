@@ -142,14 +142,15 @@ def complaints_monthly_review(*, year: int, month: int) -> MonthlyReview:
 
 
 def complaints_week(*, day: dt.date) -> tuple[dt.date, dt.date, QuerySet[Complaint]]:
-    """R-CMP-7 weekly: the Monday–Sunday week containing `day`: typical cases first, then the serious ones
-    and those escalated or with a dissatisfied customer, for the supervisors' meeting (bounded to 50)."""
+    """R-CMP-7 weekly: the Monday–Sunday week containing `day`: typical cases first, then the serious ones,
+    those escalated or with a dissatisfied customer, and the written customer opinions (顾客意见单), for the
+    supervisors' meeting (bounded to 50)."""
     start = day - dt.timedelta(days=day.weekday())
     end = start + dt.timedelta(days=7)
     since, until = _local_range(start, end)
     qs = (Complaint.objects.filter(received_at__gte=since, received_at__lt=until)
           .filter(Q(typical_case=True) | Q(serious=True) | Q(consumer_association=True) | Q(product_safety=True)
-                  | Q(escalation_level__gt=0) | Q(satisfaction="dissatisfied"))
+                  | Q(escalation_level__gt=0) | Q(satisfaction="dissatisfied") | Q(channel="form"))
           .select_related("department").order_by("-typical_case", "-received_at")[:50])
     return start, end, qs
 

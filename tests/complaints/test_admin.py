@@ -205,3 +205,18 @@ def test_forms_pdf_grows_boxes_for_long_text(receive):
     short = pdf.complaint_forms_pdf(receive())
     body = pdf.complaint_forms_pdf(Complaint.objects.select_related("recorded_by").get(pk=c.pk))
     assert body.startswith(b"%PDF") and len(body) > len(short)
+
+
+def test_r_cmp_7_week_lists_typical_cases_and_written_opinions(clerk, supervisor, receive):
+    from complaints.selectors import complaints_week
+
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=SH), tick=False):  # a Wednesday
+        typical, opinion, ordinary = receive(), receive(channel="form", type="other"), receive()
+        services.complaint_mark_typical(complaint=typical, user=supervisor, typical=True)
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=SH), tick=False):  # next Monday
+        receive(channel="form")
+    start, end, cases = complaints_week(day=datetime(2026, 11, 29).date())
+    assert (start.isoformat(), end.isoformat()) == ("2026-11-23", "2026-11-30")
+    assert [c.number for c in cases] == [typical.number, opinion.number]
+    with pytest.raises(services.NotAllowed):
+        services.complaint_mark_typical(complaint=ordinary, user=clerk, typical=True)
