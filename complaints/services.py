@@ -202,7 +202,18 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
     events.complaint_event(complaint=c, type=event_type, user=user, from_status=old, note=opinion or reply,
                            department=department.code if department else None, feedback_by=c.feedback_by,
                            late=now > c.route_by)
+    if valid:
+        _notify_department(c, reason="routed")
     return c
+
+
+def _notify_department(c: Complaint, *, reason: str) -> None:
+    """Tell the staff who answer for the department that a ticket waits for their feedback (R-CMP-2)."""
+    due = timezone.localtime(c.feedback_by).strftime("%Y-%m-%d %H:%M")
+    for member in c.department.staff.filter(is_active=True).order_by("pk"):
+        notification_send(recipient=member, title=_("Complaint %(number)s for %(department)s: feedback due %(due)s")
+                          % {"number": c.number, "department": c.department.name, "due": due},
+                          body=c.cause[:500], url=_ticket_url(c), key=f"cmp:{c.pk}:{reason}:{c.feedback_by.timestamp():.0f}")
 
 
 def _check_department_user(user, c: Complaint) -> None:
@@ -229,6 +240,12 @@ def complaint_feedback(*, complaint: Complaint, user, investigation: str, result
                     "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=ComplaintEventType.FEEDBACK, user=user, from_status=old,
                            note=proposed_handling, late=now > c.feedback_by)
+    level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
+                                 product_safety=c.product_safety, escalation_level=c.escalation_level)
+    for approver in selectors.users_in_role(level).exclude(pk=user.pk):
+        notification_send(recipient=approver, title=_("Complaint %(number)s: handling to approve") % {"number": c.number},
+                          body=proposed_handling[:500], url=_ticket_url(c),
+                          key=f"cmp:{c.pk}:approve:{c.answered_at.timestamp():.0f}")
     return c
 
 
@@ -269,6 +286,7 @@ def complaint_send_back(*, complaint: Complaint, user, instruction: str) -> Comp
     _save(c, user, ["status", "approval_instruction", "feedback_by", "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=ComplaintEventType.SENT_BACK, user=user, from_status=old, note=instruction,
                            feedback_by=c.feedback_by)
+    _notify_department(c, reason="sent-back")
     return c
 
 
@@ -299,6 +317,10 @@ def complaint_carry_out(*, complaint: Complaint, user, note: str) -> Complaint:
     c.carried_out_at, c.carried_out_note = timezone.now(), note
     _save(c, user, ["status", "carried_out_at", "carried_out_note"])
     events.complaint_event(complaint=c, type=ComplaintEventType.CARRIED_OUT, user=user, from_status=old, note=note)
+    # R-CMP-3: the follow-up call (回访) is the recording clerk's task
+    notification_send(recipient=c.recorded_by, title=_("Follow-up call due: %(number)s %(name)s %(phone)s")
+                      % {"number": c.number, "name": c.customer_name, "phone": c.phone},
+                      body=note, url=_ticket_url(c), key=f"cmp:{c.pk}:followup-due:{c.carried_out_at.timestamp():.0f}")
     return c
 
 

@@ -339,3 +339,15 @@ def test_r_cmp_2_two_escalation_runs_at_once_escalate_and_notify_once(clerk, sup
         t.join()
     assert not errors and sum(counts) == 20
     assert Notification.objects.filter(recipient=supervisor).count() == 20
+
+
+def test_r_cmp_3_each_party_is_told_its_next_task(receive, clerk, department, dept_user, supervisor, ops):
+    c = _to_feedback(receive, clerk, department)
+    assert Notification.objects.filter(recipient=dept_user, title__contains=c.number).count() == 1
+    c = services.complaint_feedback(complaint=c, user=dept_user, investigation="a", result="b", proposed_handling="c")
+    assert Notification.objects.filter(recipient=supervisor, title__contains="approve").count() == 1
+    assert not Notification.objects.filter(recipient=ops).exists()  # not serious: the desk supervisor approves
+    c = services.complaint_approve(complaint=c, user=supervisor)
+    c = services.complaint_notify_customer(complaint=c, user=clerk, reply="方案")
+    services.complaint_carry_out(complaint=c, user=dept_user, note="已换货")
+    assert Notification.objects.filter(recipient=clerk, title__startswith="Follow-up call due").count() == 1
