@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from servicedesk.api.permissions import HasPerms
 
 from .. import rules, selectors, services
+from ..filters import ComplaintFilter
 from ..models import Complaint, Department
 from . import serializers as s
 
@@ -33,7 +34,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ComplaintSerializer
     lookup_field = "number"
     lookup_value_regex = r"TS-\d{8}-\d{4,}"
-    filterset_fields = ["status", "type", "department__code", "escalation_level", "consumer_association", "serious"]
+    filterset_class = ComplaintFilter
     action_permissions = {
         "create": ["complaints.add_complaint"],
         "partial_update": ["complaints.change_complaint"],

@@ -164,3 +164,16 @@ def test_r_cmp_1_patch_completes_the_record(api_as, clerk, dept_user, department
     resp = api_as(clerk).patch(f"/api/v1/complaints/{number}/", {"type": "weather"}, format="json")
     assert resp.status_code == 400 and "type" in resp.json()["fields"]
     assert api_as(clerk).put(f"/api/v1/complaints/{number}/", BODY, format="json").status_code == 405
+
+
+def test_r_cmp_2_api_list_filters_overdue_and_department(api_as, clerk, department):
+    client = api_as(clerk)
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False):
+        late = client.post("/api/v1/complaints/", BODY, format="json").json()["number"]
+    fresh = client.post("/api/v1/complaints/", BODY, format="json").json()["number"]
+    routed = client.post("/api/v1/complaints/", BODY, format="json").json()["number"]
+    client.post(f"/api/v1/complaints/{routed}/route/", {"valid": True, "department": "clothing"}, format="json")
+    numbers = lambda q: [r["number"] for r in client.get("/api/v1/complaints/", q).json()["results"]]  # noqa: E731
+    assert numbers({"overdue": "true"}) == [late]
+    assert set(numbers({"overdue": "false"})) == {fresh, routed}
+    assert numbers({"department": "clothing"}) == [routed]
