@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from receipts.models import Receipt
@@ -117,15 +117,22 @@ def receipt_points_explained(*, receipt: Receipt) -> dict | None:
 
 
 def members_search(*, term: str, limit: int = 20) -> list[Card]:
-    """One box for card scan, phone or name: exact matches on indexed keys first, then name prefix."""
+    """One box for card scan, phone or name: exact matches on indexed keys first (one indexed lookup each,
+    never an OR across the join, which would scan), then a name prefix (varchar_pattern_ops index)."""
     term = (term or "").strip()
     if not term:
         return []
     base = Card.objects.select_related("member").order_by("status", "-id")
-    exact = list(base.filter(Q(card_number=term) | Q(legacy_card_number=term) | Q(member__phone=term)
-                             | Q(member__name=term))[:limit])
-    if exact:
-        return exact
+    lookups = []
+    if term.isdigit() or term[:1].isalpha() and any(ch.isdigit() for ch in term):
+        lookups += [{"card_number": term}, {"legacy_card_number": term}]
+    if term.isdigit() and len(term) == 11:
+        lookups.append({"member__phone": term})
+    lookups.append({"member__name": term})
+    for lookup in lookups:
+        found = list(base.filter(**lookup)[:limit])
+        if found:
+            return found
     return list(base.filter(member__name__startswith=term)[:limit])
 
 
