@@ -441,6 +441,12 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 class ComplaintPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["effective_from", "routing_hours", "escalation_hours"]
 
+    def has_add_permission(self, request):
+        return request.user.has_perm("complaints.manage_clock_policy")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("complaints.manage_clock_policy")
+
     def has_delete_permission(self, request, obj=None):
         return False
 

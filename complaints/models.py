@@ -43,6 +43,8 @@ class ComplaintPolicy(TimeStampedModel):
         verbose_name = _("complaint clock policy")
         verbose_name_plural = _("complaint clock policies")
         ordering = ["-effective_from"]
+        # clerks hold complaints.add_*; the clocks are the supervisors' to set
+        permissions = [("manage_clock_policy", _("Can set the complaint clocks"))]
         constraints = [
             models.CheckConstraint(condition=Q(routing_hours__gte=1, escalation_hours__gte=1), name="cmp_policy_hours_positive"),
         ]

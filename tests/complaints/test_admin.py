@@ -220,3 +220,12 @@ def test_r_cmp_7_week_lists_typical_cases_and_written_opinions(clerk, supervisor
     assert [c.number for c in cases] == [typical.number, opinion.number]
     with pytest.raises(services.NotAllowed):
         services.complaint_mark_typical(complaint=ordinary, user=clerk, typical=True)
+
+
+def test_only_supervisors_set_the_clocks_and_the_phrase_library(client, clerk, supervisor):
+    c = _client(client, clerk)
+    for name in ("complaintpolicy", "replyphrase", "forbiddenphrase", "department"):
+        assert c.get(reverse(f"admin:complaints_{name}_add")).status_code == 403
+    client.force_login(supervisor)
+    for name in ("complaintpolicy", "replyphrase", "forbiddenphrase", "department"):
+        assert client.get(reverse(f"admin:complaints_{name}_add")).status_code == 200

@@ -4,7 +4,6 @@ carried out → follow-up → closed, each step by the role that does it (R-CMP-
 import pytest
 
 from complaints.models import Complaint, ForbiddenPhrase, ReplyPhrase
-from tests.browser.conftest import browser, login, logout, page, screenshot  # noqa: F401 - shared browser fixtures
 from tests.factories.complaints import DepartmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
