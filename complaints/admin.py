@@ -180,7 +180,7 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         self._now = timezone.now()
         extra = {"can_intake": request.user.has_perm("complaints.add_complaint"),
-                 "can_review": request.user.has_perm("complaints.review_complaints"), **(extra_context or {})}
+                 "can_review": request.user.has_perm("complaints.view_complaint_review"), **(extra_context or {})}
         return super().changelist_view(request, extra)
 
     def get_urls(self):
@@ -333,7 +333,7 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                                                 product_safety=c.product_safety, escalation_level=c.escalation_level),
             events=c.events.select_related("user"), contacts=c.supplier_contacts.select_related("recorded_by"),
             followups=c.followups.select_related("called_by"), phrases=phrases, forbidden=forbidden,
-            can_mark_typical=user.has_perm("complaints.review_complaints"),
+            can_mark_typical=user.has_perm("complaints.mark_typical_case"),
         )
         return TemplateResponse(request, "complaints/ticket.html", context)
 
@@ -346,7 +346,7 @@ class ComplaintAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     # --- review (R-CMP-7)
     def _review_data(self, request):
-        if not request.user.has_perm("complaints.review_complaints"):
+        if not request.user.has_perm("complaints.view_complaint_review"):
             raise PermissionDenied
         today = timezone.localdate()
         form = forms.ReviewPeriodForm(request.GET or None)

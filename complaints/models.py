@@ -179,7 +179,9 @@ class Complaint(TimeStampedModel):
             ("approve_handling", _("Can approve a complaint's handling")),
             ("record_followup", _("Can notify the customer, record execution and the follow-up call")),
             ("view_all_complaints", _("Can see every department's complaints")),
-            ("review_complaints", _("Can see the complaint review and statistics")),
+            # R-CMP-7: a view_ permission, so every desk role that reads complaints (complaints.view_*) sees it
+            ("view_complaint_review", _("Can see the complaint review and statistics")),
+            ("mark_typical_case", _("Can choose typical cases for the weekly meeting")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(escalation_level__lte=2), name="cmp_escalation_level_0_2"),

@@ -459,7 +459,7 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
 
 def complaint_mark_typical(*, complaint: Complaint, user, typical: bool) -> Complaint:
     """R-CMP-7: pick the case for the weekly supervisors' meeting."""
-    if not user.has_perm("complaints.review_complaints"):
+    if not user.has_perm("complaints.mark_typical_case"):
         raise NotAllowed(_("Only supervisors choose typical cases."), code="R-CMP-7")
     with transaction.atomic():
         c = _lock(complaint)

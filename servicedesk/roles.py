@@ -102,7 +102,6 @@ ROLES: dict[str, Role] = {
                 "returns.approve_over_limit",  # R-RET-11: above the supervisor limit
                 "complaints.approve_handling",
                 "complaints.answer_feedback",
-                "complaints.review_complaints",  # R-CMP-7 review and statistics
                 "servicedesk.change_notification",
             ),
         ),
