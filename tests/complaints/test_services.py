@@ -351,3 +351,13 @@ def test_r_cmp_3_each_party_is_told_its_next_task(receive, clerk, department, de
     c = services.complaint_notify_customer(complaint=c, user=clerk, reply="方案")
     services.complaint_carry_out(complaint=c, user=dept_user, note="已换货")
     assert Notification.objects.filter(recipient=clerk, title__startswith="Follow-up call due").count() == 1
+
+
+def test_r_cmp_2_escalation_also_emails_the_supervisor(receive, supervisor, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        c = receive()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run(datetime(2026, 11, 24, 10, 0, tzinfo=SH)) == 1
+    assert [m.to for m in mail.outbox] == [[supervisor.email]] and c.number in mail.outbox[0].subject
