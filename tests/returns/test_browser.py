@@ -4,7 +4,6 @@ endpoint), then four different people sign it, and the slip prints."""
 import pytest
 
 from returns.models import ReturnRequest
-from tests.browser.conftest import browser, login, logout, page, screenshot  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
