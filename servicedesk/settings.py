@@ -231,6 +231,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that share a field name across apps get stable, readable names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReceiptSideEnum": "receipts.choices.Side",
+        "ReturnReasonEnum": "returns.choices.ReturnReason",
+        "ReturnKindEnum": "returns.choices.ReturnKind",
+        "ReturnStatusEnum": "returns.choices.ReturnStatus",
+        "ComplaintStatusEnum": "complaints.choices.ComplaintStatus",
+        "ComplaintTypeEnum": "complaints.choices.ComplaintType",
+        "ReplaceReasonEnum": "members.choices.ReplaceReason",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
