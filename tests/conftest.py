@@ -20,7 +20,7 @@ def pytest_collection_modifyitems(config, items):
         # (policies, reply phrases, role groups); serialized rollback puts them back for the next test.
         marker = item.get_closest_marker("django_db")
         if (marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
         if not on_postgres and ({"postgres", "integration"} & {m.name for m in item.iter_markers()}):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run `make test-pg`"))
         if "integration" in {m.name for m in item.iter_markers()} and not settings.REDIS_URL:
