@@ -61,13 +61,13 @@ def ensure_data() -> None:
             SELECT now(), now(), '87' || lpad(m.id::text, 11, '0'), m.id,
                    CASE WHEN m.id %% 10 = 0 THEN 'platinum' ELSE 'gold' END, 'active', now(), 'daily_spend', '',
                    ((m.id %% 1500) + 1) * %s, 0, 0
-            FROM members_member m""", [PER_CARD])
+            FROM members_member m ORDER BY m.id""", [PER_CARD])
         cur.execute("""
             INSERT INTO members_pointsentry (card_id, wallet, kind, points, amount, balance_after, reference, reason, meta, at)
-            SELECT c.id, 'dept', 'earn', (c.id %% 1500) + 1, 0, ((c.id %% 1500) + 1) * g, 'dept:D' || c.id || '-' || g, '',
+            SELECT c.id, 'dept', 'earn', c.dept_points / %s, 0, c.dept_points / %s * g, 'dept:D' || c.id || '-' || g, '',
                    '{}'::jsonb, now() - make_interval(days => 31 * (%s - g))
             FROM members_card c CROSS JOIN generate_series(1, %s) g
-            ORDER BY c.id, g""", [PER_CARD, PER_CARD])
+            ORDER BY c.id, g""", [PER_CARD, PER_CARD, PER_CARD, PER_CARD])
         cur.execute("VACUUM ANALYZE members_member")
         cur.execute("VACUUM ANALYZE members_card")
         cur.execute("VACUUM ANALYZE members_pointsentry")

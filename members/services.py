@@ -197,9 +197,11 @@ def _qualifying_receipts_check(*, kind: str, tier: str, keys: list[tuple[str, st
 
 # ---------------------------------------------------------------- points from the till feed
 
-def points_award_for_receipt(*, receipt: Receipt, card: Card, lines: list[rules.LineFacts]) -> rules.PointsResult:
-    """R-PTS-1..5, R-VIP-9: credit what the receipt earns to the side's wallet; inside the feed's transaction."""
-    policy = selectors.policy_at(at=receipt.rung_at)
+def points_award_for_receipt(*, receipt: Receipt, card: Card, lines: list[rules.LineFacts],
+                             policy: rules.PolicyValues | None = None) -> rules.PointsResult:
+    """R-PTS-1..5, R-VIP-9: credit what the receipt earns to the side's wallet; inside the feed's transaction.
+    `policy` is the policy in force when the receipt was rung (loaded here when not given)."""
+    policy = policy or selectors.policy_at(at=receipt.rung_at)
     birthday = rules.is_birthday(birthday=card.member.birthday, day=receipt.business_date)
     result = rules.receipt_points(side=receipt.side, lines=lines, tier=card.tier, birthday=birthday, policy=policy)
     if result.points > 0:
@@ -218,11 +220,11 @@ def stored_value_spend(*, card: Card, amount: Decimal, reference: str, user=None
                         refuse_code="R-RBT-4", reference=reference, by=user, receipt=receipt)
 
 
-def card_upgrade_check(*, card: Card, year: int) -> bool:
+def card_upgrade_check(*, card: Card, year: int, policy: rules.PolicyValues | None = None) -> bool:
     """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum."""
     if card.tier != Tier.GOLD or card.status != CardStatus.ACTIVE:
         return False
-    policy = selectors.policy_at(at=timezone.now())
+    policy = policy or selectors.policy_at(at=timezone.now())
     spend = selectors.member_year_spend(member=card.member, year=year)
     if not rules.upgrade_due(tier=card.tier, year_spend=spend, policy=policy):
         return False

@@ -112,10 +112,11 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
         ])
         points, explanation, multiplier, policy_id = 0, {}, 1, None
         earns = card is not None and rung_at >= member_selectors.business_day_start(now=now)  # R-PTS-4 for imports too
+        policy = member_selectors.policy_at(at=rung_at) if card is not None else None
         if earns:
             facts = [member_rules.LineFacts(**{k: line.get(k, False) for k in LINE_FIELDS if k not in ("sku", "description")})
                      for line in lines]
-            result = member_services.points_award_for_receipt(receipt=receipt, card=card, lines=facts)
+            result = member_services.points_award_for_receipt(receipt=receipt, card=card, lines=facts, policy=policy)
             points, multiplier, policy_id = result.points, result.birthday_multiplier, result.policy_id
             explanation = {**result.as_dict(), "tier": card.tier, "birthday": multiplier > 1}
         if card is not None and data["payment_method"] == PaymentMethod.STORED_VALUE:
@@ -126,7 +127,7 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
                                      birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
                                      response=body, created_at=now)
         if card is not None:
-            member_services.card_upgrade_check(card=card, year=receipt.business_date.year)  # R-VIP-4
+            member_services.card_upgrade_check(card=card, year=receipt.business_date.year, policy=policy)  # R-VIP-4
     return body, True
 
 
