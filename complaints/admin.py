@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from servicedesk.admin_tools import LargeTableAdminMixin
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline
 from servicedesk.errors import DomainError
 
 from . import forms, pdf, rules, selectors, services
@@ -80,17 +80,6 @@ class EscalationLevelFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(escalation_level=int(self.value())) if self.value() in {"0", "1", "2"} else queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import rules, selectors, services
@@ -41,17 +41,6 @@ class ReturnPolicyAdmin(SimpleHistoryAdmin):
         return request.user.has_perm("returns.change_returnpolicy")
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

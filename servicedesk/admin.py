@@ -10,31 +10,20 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
+from .admin_tools import ReadOnlyInline
 from .errors import DomainError
 from .forms import HandoverWriteForm
 from .models import HandoverEntry, HandoverEvent, HandoverItem, Notification, SchedulerHeartbeat
 
 
-class HandoverItemInline(admin.TabularInline):
+class HandoverItemInline(ReadOnlyInline):
     model = HandoverItem
-    extra = 0
-    fields = ["text", "status", "carried_from", "closed_by", "closed_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ["text", "status", "carried_from", "closed_by", "closed_at"]
 
 
-class HandoverEventInline(admin.TabularInline):
+class HandoverEventInline(ReadOnlyInline):
     model = HandoverEvent
-    extra = 0
-    fields = ["created_at", "type", "user", "parameters"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ["created_at", "type", "user", "parameters"]
 
 
 @admin.register(HandoverEntry)

@@ -3,6 +3,7 @@ lists, and exact matches on indexed keys (card number, receipt number, phone) be
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
@@ -47,3 +48,16 @@ class LargeTableAdminMixin:
             if exact.exists():
                 return exact, False
         return super().get_search_results(request, queryset, search_term)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows rows written by services (events, ledger lines): no add, change or delete."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

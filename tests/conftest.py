@@ -27,6 +27,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis (REDIS_URL): run `make test-pg`"))
 
 
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called directly from a test (services, PDFs, tiles) runs in English, so assertions on messages
+    do not depend on the translations; pages fetched through the client still negotiate the language
+    (Chinese by default), which the language tests check."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def user_in_role(db):
     def make(role: str, **kwargs):

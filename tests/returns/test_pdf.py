@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def page_text(pdf: bytes) -> str:
-    """The text drawn on the pages (reportlab streams are ASCII85 + Flate; CID text is UTF-16BE literals)."""
+    """The text drawn on the pages (reportlab streams are ASCII85 + Flate). Literals drawn in the CID font
+    (STSong-Light, UCS-2 encoding) are UTF-16BE; those in a Type 1 font (barcode captions) are Latin-1."""
+    latin_fonts = set(re.findall(rb"/BaseFont /(?:Helvetica|Times|Courier|Symbol|ZapfDingbats)\S* [^\n]*?/Name /(F\d+)", pdf))
     chunks = []
     for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         data = match.group(1).strip()
@@ -23,10 +25,13 @@ def page_text(pdf: bytes) -> str:
             data = zlib.decompress(data)
         except zlib.error:
             continue
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data, re.S):
-            raw = _unescape(literal)
-            chunks.append(raw.decode("utf-16-be", errors="replace") if raw[:1] == b"\0" or len(raw) % 2 == 0
-                          and b"\0" in raw else raw.decode("latin-1"))
+        font = b""
+        for token in re.finditer(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)\s*Tj", data, re.S):
+            if token.group(1):
+                font = token.group(1)
+                continue
+            raw = _unescape(token.group(2))
+            chunks.append(raw.decode("latin-1") if font in latin_fonts else raw.decode("utf-16-be", errors="replace"))
     return "\n".join(chunks)
 
 
