@@ -51,7 +51,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 
 class VoucherInSerializer(serializers.Serializer):
-    points = serializers.IntegerField(min_value=1)
+    points = serializers.IntegerField(min_value=1, max_value=100_000_000)
 
 
 class ReplaceInSerializer(serializers.Serializer):
@@ -61,13 +61,13 @@ class ReplaceInSerializer(serializers.Serializer):
 
 class AdjustInSerializer(serializers.Serializer):
     wallet = serializers.ChoiceField(choices=Wallet.choices)
-    points = serializers.IntegerField(required=False, default=0)
+    points = serializers.IntegerField(required=False, default=0, min_value=-100_000_000, max_value=100_000_000)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=0)
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class RedeemInSerializer(serializers.Serializer):
-    points = serializers.IntegerField(min_value=1)
+    points = serializers.IntegerField(min_value=1, max_value=100_000_000)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 

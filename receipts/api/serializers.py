@@ -10,14 +10,14 @@ def _money(**kwargs):
 
 
 class ReceiptLineInSerializer(serializers.Serializer):
-    line_no = serializers.IntegerField(min_value=1)
+    line_no = serializers.IntegerField(min_value=1, max_value=9999)
     sku = serializers.CharField(max_length=40)
     description = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     counter = serializers.CharField(max_length=40)
     category = serializers.ChoiceField(choices=Category.choices)
     list_price = _money()
     unit_price = _money()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=99999)
     bulk_discount = serializers.BooleanField(required=False, default=False)
     fresh = serializers.BooleanField(required=False, default=False)
 

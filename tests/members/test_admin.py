@@ -201,3 +201,21 @@ def test_changelists_render(client, user_in_role, name):
     c = logged_in(client, user_in_role("admin"))
     r = c.get(reverse(f"admin:members_{name}_changelist"), {"q": "1"})
     assert r.status_code == 200
+
+
+def test_policy_in_force_is_read_only_and_copied_into_a_new_version(client, supervisor):
+    from members.models import CategoryRate, MemberPolicy
+
+    policy = MemberPolicy.objects.get()
+    c = logged_in(client, supervisor)
+    change_url = reverse("admin:members_memberpolicy_change", args=[policy.pk])
+    r = c.post(change_url, {"note": "改"})
+    assert MemberPolicy.objects.get().note != "改"
+    assert r.status_code in (200, 403)
+    changelist = reverse("admin:members_memberpolicy_changelist")
+    for _ in range(2):  # the second copy is refused with a message, not a 500
+        assert c.post(changelist, {"action": "copy_as_new_version", "_selected_action": [policy.pk]}).status_code == 302
+    new = MemberPolicy.objects.exclude(pk=policy.pk).get()
+    assert new.effective_from > timezone.now()
+    assert CategoryRate.objects.filter(policy=new).count() == CategoryRate.objects.filter(policy=policy).count()
+    assert c.get(reverse("admin:members_memberpolicy_change", args=[new.pk])).context["has_change_permission"] is True

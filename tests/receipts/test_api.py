@@ -166,3 +166,10 @@ def test_receipts_dashboard_tile_for_importers(db, supervisor, clerk):
     assert tile.lines[0].value == 0 and tile.lines[0].alert is True
     request.user = clerk
     assert tiles(request) == []
+
+
+def test_absurd_quantity_is_a_400_not_a_500(pos, db):
+    b = body()
+    b["lines"][0]["quantity"] = 10**12
+    r = pos.post(URL, b, format="json")
+    assert r.status_code == 400 and "lines" in r.json()["fields"]
