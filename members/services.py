@@ -89,7 +89,11 @@ def _card_number_allocate(*, user) -> tuple[str, int]:
     while Card.objects.filter(card_number=f"88{number:011d}").exists():
         number += 1
     CardStock.objects.filter(pk=1).update(on_hand=F("on_hand") - 1, next_number=number + 1)
-    return f"88{number:011d}", stock.on_hand - 1
+    left = stock.on_hand - 1
+    if rules.card_stock_low(on_hand=left, policy=selectors.policy_at(at=timezone.now())):
+        # R-CARD-3: warn the desk supervisors as soon as stock runs low (once a day; the daily job repeats it).
+        transaction.on_commit(lambda: card_stock_check(today=timezone.localdate()))
+    return f"88{number:011d}", left
 
 
 # ---------------------------------------------------------------- enrolment (R-VIP-1,2,3,5,6)

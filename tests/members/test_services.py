@@ -284,3 +284,38 @@ def test_stored_value_never_negative_r_rbt_4(db):
     with pytest.raises(RuleViolation) as exc, transaction.atomic():
         services.stored_value_spend(card=card, amount=D("10.01"), reference="x")
     assert exc.value.code == "R-RBT-4"
+
+
+def test_r_card_3_issuing_below_threshold_warns_at_once(db, supervisor, clerk, django_capture_on_commit_callbacks):
+    CardStock.objects.update(on_hand=200)
+    card = CardFactory(member=MemberFactory(id_number="E7"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.card_replace(card=card, reason="lost", id_number="E7", user=clerk)
+    assert CardStock.objects.get().on_hand == 199
+    assert Notification.objects.filter(recipient=supervisor, key__startswith="card-stock-low").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_r_rbt_2_two_desks_exchanging_one_balance_cannot_overdraw():
+    from tests.factories.servicedesk import StaffUserFactory
+
+    card = card_with_balance(market=700)
+    clerks = [StaffUserFactory(role="clerk"), StaffUserFactory(role="clerk")]
+    outcomes = []
+
+    def desk(user):
+        try:
+            services.voucher_exchange(card=card, points=600, user=user)
+            outcomes.append("ok")
+        except RuleViolation as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=desk, args=(u,)) for u in clerks]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(outcomes) == ["R-RBT-2", "ok"]
+    assert Card.objects.get(pk=card.pk).market_points == 100
+    call_command("verify_ledgers")
