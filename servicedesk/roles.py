@@ -5,6 +5,7 @@ Roles are Django groups (named as in the API contract). A role is granted permis
   "app_label.view_*"            every `view_` permission of the app (likewise add_/change_/delete_)
   "app_label.codename"          one permission, model or custom (custom ones are declared in the
                                 owning model's Meta.permissions with exactly that codename)
+  "-app_label.codename"         taken away again (patterns apply in order, a later one wins)
 Patterns that match nothing yet (an app whose models land later) are skipped, and the groups are
 re-synced after every `migrate`, so a new model's permissions reach its roles without another step.
 README.md prints this matrix (`python manage.py roles_matrix` writes it).
@@ -29,8 +30,9 @@ class Role:
     is_superuser: bool = False
 
 
-# Everyone at the desk reads the desk's records (not the audit internals of other apps' writes).
-_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS)
+# Everyone at the desk reads the desk's records, with members' phone and ID numbers masked: only the
+# desk supervisor (and admin) sees them in full, and every such view is logged (R-VIP-7).
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked",)
 
 ROLES: dict[str, Role] = {
     role.name: role
@@ -71,6 +73,7 @@ ROLES: dict[str, Role] = {
                 "receipts.add_receipt",
                 "receipts.import_receipts",
                 "members.*",
+                "members.view_unmasked",  # R-VIP-7: the supervisor may see full phone and ID numbers
                 "complaints.*",
                 "returns.add_*",
                 "gifts.*",
@@ -164,11 +167,11 @@ def role_names() -> list[str]:
 def resolve_grants(grants: tuple[str, ...], available: list[str]) -> set[str]:
     """The `app_label.codename` strings out of `available` that the grant patterns cover."""
     chosen: set[str] = set()
-    for pattern in grants:
-        if pattern == "*":
-            chosen.update(available)
-            continue
-        chosen.update(fnmatch.filter(available, pattern))
+    for pattern in grants:  # in order: a later pattern overrides an earlier one
+        if pattern.startswith("-"):
+            chosen.difference_update(fnmatch.filter(available, pattern[1:]))
+        else:
+            chosen.update(available if pattern == "*" else fnmatch.filter(available, pattern))
     return chosen
 
 

@@ -27,6 +27,13 @@ def test_resolve_grants_patterns():
     assert resolve_grants(("a.view_*", "a.custom"), available) == {"a.view_x", "a.custom"}
     assert resolve_grants(("*",), available) == set(available)
     assert resolve_grants(("c.*",), available) == set()
+    assert resolve_grants(("a.*", "-a.custom"), available) == {"a.view_x", "a.add_x"}
+    assert resolve_grants(("a.*", "-a.custom", "a.custom"), available) == {"a.view_x", "a.add_x", "a.custom"}
+
+
+def test_r_vip_7_only_the_desk_supervisor_sees_unmasked_member_data(user_in_role):
+    allowed = {role for role in ROLES if user_in_role(role).has_perm("members.view_unmasked")}
+    assert allowed == {"desk_supervisor", "admin"}
 
 
 def test_create_staff_puts_user_in_exactly_that_role():
