@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often beat proves it is alive (servicedesk.tasks.scheduler_heartbeat), in seconds.
 DESK_HEARTBEAT_SECONDS = float(os.environ.get("DESK_HEARTBEAT_SECONDS", "60"))
 
+# Birthday greetings (R-VIP-9): the default writes an outbox the desk can see in the admin; a real SMS
+# provider plugs in as a class with `send(*, phone, text, key) -> bool` named here.
+MEMBERS_SMS_BACKEND = os.environ.get("MEMBERS_SMS_BACKEND", "members.sms.OutboxBackend")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicedesk@localhost")
 
