@@ -12,14 +12,11 @@ source the same way from its AppConfig.ready():
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from .rules import ZERO, ClawbackFacts, PolicyFacts, shortfall_cash_value
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,13 +78,9 @@ class MemberPointsSource:
 
     @staticmethod
     def _members():
-        try:  # imported lazily: the members app owns the ledger and may land after this app
-            from members.services import points_reverse_for_return
+        from members.selectors import points_reversal_quote  # the members app owns the ledger
+        from members.services import points_reverse_for_return
 
-            from members.selectors import points_reversal_quote
-        except ImportError:
-            log.warning("members.points_reverse_for_return is not available: points are not clawed back")
-            return None, None
         return points_reversal_quote, points_reverse_for_return
 
     def _item(self, reversal, policy: PolicyFacts, reference: str) -> list[ClawbackItem]:
@@ -99,13 +92,13 @@ class MemberPointsSource:
 
     def quote(self, *, receipt, returned, policy):
         quote_fn, _apply = self._members()
-        if quote_fn is None or not receipt.card_number:
+        if not receipt.card_number:
             return []
         return self._item(quote_fn(receipt=receipt, returned=returned), policy, "")
 
     def apply(self, *, receipt, returned, policy, reference, user):
         _quote, apply_fn = self._members()
-        if apply_fn is None or not receipt.card_number:
+        if not receipt.card_number:
             return []
         return self._item(apply_fn(receipt=receipt, returned=returned, reference=reference, user=user), policy, reference)
 
