@@ -35,7 +35,7 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 
 check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
