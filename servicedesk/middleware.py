@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
 
 OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/")
 
@@ -22,3 +24,16 @@ class LoginRequiredEverywhereMiddleware:
         ):
             return self.get_response(request)
         return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+
+
+class StoreLanguageMiddleware(LocaleMiddleware):
+    """The desk speaks the store's language (LANGUAGE_CODE, Simplified Chinese) unless the user picked
+    another with the switch in the header (a cookie). The browser's Accept-Language is not consulted:
+    counter terminals are often set up in English, yet the staff read Chinese."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

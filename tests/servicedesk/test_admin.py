@@ -64,6 +64,12 @@ def test_roles_without_permission_cannot_open_or_post(client, user_in_role):
     assert client.post(reverse("admin:servicedesk_handoverentry_acknowledge", args=[entry.pk])).status_code == 403
 
 
+def test_the_desk_speaks_chinese_even_to_an_english_browser(client, clerk):
+    client.force_login(clerk)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "服务台" in response.content.decode() and response.context["LANGUAGE_CODE"] == "zh-hans"
+
+
 def test_language_switch_to_english(client, clerk):
     client.force_login(clerk)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})

@@ -59,3 +59,13 @@ def test_readme_prints_the_current_role_matrix():
 
     readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
     assert matrix_markdown() in readme, "run: python manage.py roles_matrix --readme"
+
+
+def test_a_clerk_does_counter_work_but_never_edits_policy(user_in_role):
+    clerk = user_in_role("clerk")
+    for perm in ("members.add_card", "complaints.add_complaint", "returns.add_returnrequest", "members.redeem_points"):
+        assert clerk.has_perm(perm), perm
+    for perm in ("members.add_memberpolicy", "members.add_promotionrule", "returns.add_returnpolicy",
+                 "complaints.add_complaintpolicy", "complaints.add_replyphrase", "members.adjust_points",
+                 "returns.approve_return", "complaints.approve_handling"):
+        assert not clerk.has_perm(perm), perm
