@@ -29,9 +29,12 @@ class LoginRequiredEverywhereMiddleware:
 class StoreLanguageMiddleware(LocaleMiddleware):
     """The desk speaks the store's language (LANGUAGE_CODE, Simplified Chinese) unless the user picked
     another with the switch in the header (a cookie). The browser's Accept-Language is not consulted:
-    counter terminals are often set up in English, yet the staff read Chinese."""
+    counter terminals are often set up in English, yet the staff read Chinese. API clients (tills,
+    finance tools) do choose their language with Accept-Language."""
 
     def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if code not in dict(settings.LANGUAGES):
             code = settings.LANGUAGE_CODE

@@ -28,6 +28,23 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def ledgers_still_balance(request):
+    """R-PTS-6 after every test's data: each card's balances equal the sums of its ledger (what
+    `verify_ledgers` checks). A test that breaks a balance on purpose is marked `ledger_mismatch_expected`."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so the check below runs before the rollback
+    yield
+    if request.node.get_closest_marker("ledger_mismatch_expected") is None:
+        from members.selectors import ledgers_mismatched
+
+        assert ledgers_mismatched() == [], "a card's balance no longer equals its ledger (R-PTS-6)"
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests():
     """Code called directly from a test (services, PDFs, tiles) runs in English, so assertions on messages
     do not depend on the translations; pages fetched through the client still negotiate the language

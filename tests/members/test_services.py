@@ -83,6 +83,7 @@ def test_r_rbt_1_resumable_after_crash(db):
 
 # ------------------------------------------------------------------ R-PTS-6 ledger
 
+@pytest.mark.ledger_mismatch_expected
 def test_r_pts_6_verify_ledgers_exits_nonzero_on_mismatch(db):
     card = card_with_balance(dept=10)
     call_command("verify_ledgers")
