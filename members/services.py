@@ -224,6 +224,26 @@ def stored_value_spend(*, card: Card, amount: Decimal, reference: str, user=None
                         refuse_code="R-RBT-4", reference=reference, by=user, receipt=receipt)
 
 
+def stored_value_refund(*, receipt: Receipt, amount: Decimal, reference: str, user=None) -> PointsEntry | None:
+    """A refund of a receipt paid with stored value goes back onto the card (R-RET-12: refund by the original
+    payment method; R-RBT-4), onto the holder's current card if it was replaced since. Idempotent per
+    reference. Inside the caller's transaction."""
+    amount = quantize(amount)
+    if amount <= 0 or not receipt.card_number:
+        return None
+    card = Card.objects.filter(card_number=receipt.card_number).first()
+    if card is None:
+        raise RuleViolation(_("Card %(c)s is unknown.") % {"c": receipt.card_number}, code="card_not_usable",
+                            fields={"card_number": [receipt.card_number]})
+    card = selectors.card_current(card=card)
+    previous = PointsEntry.objects.filter(receipt=receipt, wallet=Wallet.STORED_VALUE, kind=EntryKind.REVERSE,
+                                          reference=reference[:80]).first()
+    if previous is not None:
+        return previous
+    return _ledger_move(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REVERSE, delta=amount,
+                        refuse_code="R-RBT-4", reference=reference, by=user, receipt=receipt)
+
+
 def card_upgrade_check(*, card: Card, year: int, policy: rules.PolicyValues | None = None) -> bool:
     """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum."""
     if card.tier != Tier.GOLD or card.status != CardStatus.ACTIVE:

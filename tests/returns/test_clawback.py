@@ -4,17 +4,13 @@ shortfall is deducted at the policy's cash value, and the ledgers still agree (R
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.utils import timezone
 
 from returns import clawback
 from returns.clawback import ClawbackItem
 from returns.models import ReturnClawback
 from tests.returns.conftest import body
-
-members_services = pytest.importorskip("members.services")
-if not hasattr(members_services, "points_reverse_for_return"):
-    pytest.skip("members.points_reverse_for_return has not landed", allow_module_level=True)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +22,11 @@ def card(db):
     return CardFactory(tier="gold")
 
 
-def post_receipt(api_as, user_in_role, card, *, price="1200.00", qty=1, number="D-RET-0001"):
+def post_receipt(api_as, user_in_role, card, *, price="1200.00", qty=1, number="D-RET-0001", payment_method="wechat"):
     pos = api_as(user_in_role("pos"))
     response = pos.post("/api/v1/receipts/", {
         "side": "dept", "number": number, "rung_at": timezone.localtime().isoformat(), "card_number": card.card_number,
-        "payment_method": "wechat", "total": str(Decimal(price) * qty),
+        "payment_method": payment_method, "total": str(Decimal(price) * qty),
         "lines": [{"line_no": 1, "sku": "4711", "description": "羊毛大衣", "counter": "C-2F-07", "category": "clothing",
                    "list_price": price, "unit_price": price, "quantity": qty, "bulk_discount": False, "fresh": False}],
     }, format="json")
@@ -52,8 +48,7 @@ def assert_ledgers_clean():
     from members.selectors import ledgers_mismatched
 
     assert ledgers_mismatched() == []
-    if "verify_ledgers" in get_commands():
-        call_command("verify_ledgers")
+    call_command("verify_ledgers")
 
 
 def test_r_ret_13_refund_reverses_points_on_the_ledger(api_as, user_in_role, chain_users, card, policy):
@@ -148,4 +143,26 @@ def test_exchange_keeps_the_points(api_as, user_in_role, chain_users, card, poli
     done = run_chain(api_as, chain_users, rr["id"])
     card.refresh_from_db()
     assert done["kind"] == "exchange" and done["points_reversed"] == 0 and card.dept_points == earned
+    assert_ledgers_clean()
+
+
+def test_r_ret_12_refund_of_a_stored_value_receipt_goes_back_onto_the_card(api_as, user_in_role, chain_users, policy):
+    from members import services as member_services
+    from tests.factories.members import CardFactory
+
+    # given: 500.00 of rebate money on the card (R-RBT-4), 300.00 of it spent on a coat
+    card = CardFactory(tier="gold")
+    member_services.points_adjust(card=card, wallet="stored_value", delta=Decimal("500.00"), reason="opening balance",
+                                  user=user_in_role("desk_supervisor"))
+    receipt, earned = post_receipt(api_as, user_in_role, card, price="300.00", number="D-SV-0001",
+                                   payment_method="stored_value")
+    card.refresh_from_db()
+    assert card.stored_value == Decimal("200.00") and earned == 300
+    # when: the coat is returned through the whole chain
+    rr = api_as(chain_users["clerk"]).post("/api/v1/returns/", body(receipt), format="json").json()
+    done = run_chain(api_as, chain_users, rr["id"])
+    # then: the refund (300.00 less nothing clawed back in cash: the 300 points are still there) is back on the card
+    card.refresh_from_db()
+    assert done["status"] == "refunded"
+    assert card.stored_value == Decimal("500.00") and card.dept_points == 0
     assert_ledgers_clean()
