@@ -4,7 +4,6 @@ Periodic jobs are declared next to their app in `<app>/schedule.py` as `BEAT_SCH
 here, so each app owns its jobs and beat sees them all.
 """
 
-import importlib
 import os
 from pathlib import Path
 
@@ -18,16 +17,10 @@ app.autodiscover_tasks()
 
 
 def _collect_beat_schedule() -> dict:
-    from django.conf import settings
+    from servicedesk.plugins import app_modules
 
     schedule: dict = {}
-    for label in settings.DESK_APPS:
-        try:
-            module = importlib.import_module(f"{label}.schedule")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.schedule":
-                raise
-            continue
+    for _label, module in app_modules("schedule"):
         schedule.update(module.BEAT_SCHEDULE)
     return schedule
 

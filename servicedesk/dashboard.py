@@ -8,7 +8,6 @@ per request for the logged-in user, so each role sees only what it may act on.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,14 +30,10 @@ class Tile:
 
 
 def collect_tiles(request) -> list[Tile]:
+    from .plugins import app_modules
+
     tiles: list[Tile] = []
-    for label in settings.DESK_APPS:
-        try:
-            module = importlib.import_module(f"{label}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.dashboard":
-                raise
-            continue
+    for _label, module in app_modules("dashboard"):
         provider = getattr(module, "tiles", None)
         if provider is not None:
             tiles.extend(provider(request))

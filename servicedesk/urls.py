@@ -1,27 +1,16 @@
 """URLs: the API under /api/v1/ (each app's `api/urls.py`), /healthz, the language switch, and the
 admin site — the desk itself — at the root."""
 
-import importlib
-
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from servicedesk.api.views import HealthView
+from servicedesk.plugins import app_modules
 
 
 def _app_api_urls():
-    patterns = []
-    for label in settings.DESK_APPS:
-        try:
-            importlib.import_module(f"{label}.api.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"{label}.api", f"{label}.api.urls"):
-                raise
-            continue
-        patterns.append(path("", include(f"{label}.api.urls")))
-    return patterns
+    return [path("", include(module)) for _label, module in app_modules("api.urls")]
 
 
 api_v1 = [

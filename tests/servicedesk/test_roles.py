@@ -69,3 +69,11 @@ def test_a_clerk_does_counter_work_but_never_edits_policy(user_in_role):
                  "complaints.add_complaintpolicy", "complaints.add_replyphrase", "members.adjust_points",
                  "returns.approve_return", "complaints.approve_handling"):
         assert not clerk.has_perm(perm), perm
+
+
+def test_app_modules_finds_each_apps_plugins_in_order():
+    from servicedesk.plugins import app_modules
+
+    assert [label for label, _m in app_modules("demo")][:3] == ["servicedesk", "receipts", "members"]
+    assert {label for label, _m in app_modules("schedule")} >= {"servicedesk", "members", "complaints"}
+    assert list(app_modules("no_such_module")) == []

@@ -1,23 +1,15 @@
-import importlib
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from servicedesk.demo import demo_users
+from servicedesk.plugins import app_modules
 
 
 class Command(BaseCommand):
     help = "Load demo users for every role and a realistic handful of records for each app (idempotent)."
 
     def handle(self, *args, **options):
-        for label in settings.DESK_APPS:
-            try:
-                module = importlib.import_module(f"{label}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{label}.demo":
-                    raise
-                continue
+        for label, module in app_modules("demo"):
             with transaction.atomic():
                 module.load(stdout=self.stdout)
             self.stdout.write(f"demo data loaded: {label}")
