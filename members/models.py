@@ -93,6 +93,8 @@ class CategoryRate(models.Model):
     full_yuan_per_point = _rate_field(_("full price: yuan per point"))
     special_yuan_per_point = _rate_field(_("special price: yuan per point"))
 
+    history = HistoricalRecords()  # policy rows are audited like their version
+
     class Meta:
         verbose_name = _("category earn rate")
         verbose_name_plural = _("category earn rates")
@@ -114,6 +116,8 @@ class CounterRate(models.Model):
     full_yuan_per_point = _rate_field(_("full price: yuan per point"))
     special_yuan_per_point = _rate_field(_("special price: yuan per point"))
 
+    history = HistoricalRecords()  # policy rows are audited like their version
+
     class Meta:
         verbose_name = _("counter earn rate")
         verbose_name_plural = _("counter earn rates")
@@ -134,6 +138,8 @@ class RebateBracket(models.Model):
     min_points = models.PositiveIntegerField(_("from points"))
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
 
+    history = HistoricalRecords()  # policy rows are audited like their version
+
     class Meta:
         verbose_name = _("rebate bracket")
         verbose_name_plural = _("rebate brackets")
@@ -150,6 +156,8 @@ class VoucherRate(models.Model):
     policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="voucher_rates")
     points = models.PositiveIntegerField(_("points"))
     value = money_field(verbose_name=_("voucher value"))
+
+    history = HistoricalRecords()  # policy rows are audited like their version
 
     class Meta:
         verbose_name = _("voucher rate")
