@@ -22,6 +22,8 @@ from servicedesk.money import money_str
 from .choices import PaymentMethod, ReceiptSource
 from .models import Receipt, ReceiptLine
 
+# How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
+TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 LINE_FIELDS = ("line_no", "sku", "description", "counter", "category", "list_price", "unit_price", "quantity",
                "bulk_discount", "fresh")
 
@@ -74,6 +76,9 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
     existing = Receipt.objects.filter(side=data["side"], number=data["number"]).first()
     if existing is not None:
         return _repost(existing, body_hash)
+    if data["rung_at"] > now + TILL_CLOCK_TOLERANCE:  # a till whose clock runs ahead would earn points early
+        raise RuleViolation(_("The receipt is rung in the future: check the till's clock."), code="invalid",
+                            fields={"rung_at": [data["rung_at"].isoformat()]})
     lines = data["lines"]
     line_sum = sum((Decimal(line["unit_price"]) * int(line["quantity"]) for line in lines), Decimal("0.00"))
     if line_sum != Decimal(data["total"]):

@@ -173,3 +173,13 @@ def test_absurd_quantity_is_a_400_not_a_500(pos, db):
     b["lines"][0]["quantity"] = 10**12
     r = pos.post(URL, b, format="json")
     assert r.status_code == 400 and "lines" in r.json()["fields"]
+
+
+def test_a_receipt_rung_in_the_future_is_refused_naming_the_field(pos, db):
+    card = CardFactory()
+    r = pos.post(URL, body(card=card.card_number, rung_at=now_local() + dt.timedelta(hours=2)), format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid" and "rung_at" in r.json()["fields"]
+    assert not Receipt.objects.exists()
+    ok = pos.post(URL, body(card=card.card_number, number="D-SKEW", rung_at=now_local() + dt.timedelta(minutes=2)),
+                  format="json")
+    assert ok.status_code == 201  # a till a little ahead of the server is fine
