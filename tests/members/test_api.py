@@ -144,6 +144,14 @@ def test_r_rbt_2_voucher_off_table_or_over_balance_400(desk, db, points):
     assert Card.objects.get(pk=card.pk).market_points == 700
 
 
+def test_r_pts_5_dept_points_never_buy_market_vouchers(desk, db):
+    card = card_with_balance(dept=5000, market=100)
+    r = desk.post(f"{URL}{card.card_number}/vouchers/", {"points": 250}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "R-RBT-2"
+    card.refresh_from_db()
+    assert (card.dept_points, card.market_points) == (5000, 100)
+
+
 def test_r_card_1_lost_card_replaced_with_fee_and_transfer(desk, card_stock):
     card = card_with_balance(dept=1234, market=56, stored=Decimal("70.00"), member=MemberFactory(id_number="E123"))
     r = desk.post(f"{URL}{card.card_number}/replace/", {"reason": "lost", "id_number": "E123"}, format="json")
