@@ -354,7 +354,7 @@ class PointsEntry(models.Model):
 
 
 class ReceiptPoints(models.Model):
-    """What a card's receipt earned and why (R-PTS-1..5, R-VIP-9), and the feed's original answer."""
+    """What a card's receipt earned and why (R-PTS-1..5, R-VIP-9)."""
 
     receipt = models.OneToOneField("receipts.Receipt", on_delete=models.PROTECT, related_name="points")
     card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="receipt_points", null=True, blank=True)
@@ -363,7 +363,6 @@ class ReceiptPoints(models.Model):
     birthday_multiplier = models.PositiveSmallIntegerField(default=1)
     policy = models.ForeignKey(MemberPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     explanation = models.JSONField(default=dict, blank=True)
-    response = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -454,10 +453,9 @@ class RebateRun(models.Model):
 
 
 class CardStock(models.Model):
-    """R-CARD-3: blank cards on hand (one row) and the next card number to print."""
+    """R-CARD-3: blank cards on hand (one row); card numbers come from the numbering service ("card")."""
 
     on_hand = models.IntegerField(_("blank cards on hand"), default=0)
-    next_number = models.BigIntegerField(default=1)
 
     class Meta:
         verbose_name = _("card stock")

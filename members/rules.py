@@ -335,3 +335,9 @@ def mask_id_number(number: str) -> str:
         return "*" * len(number)
     keep = 6 if len(number) >= 14 else 2
     return number[:keep] + "*" * (len(number) - keep - 4) + number[-4:]
+
+
+def shortfall_cash_value(*, shortfall_points: int, rate: Decimal) -> Decimal:
+    """R-RET-13: what points that can no longer be taken back (spent, or settled by a rebate) cost in cash,
+    at the returns policy's value of one point of that wallet."""
+    return (Decimal(shortfall_points) * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.money import quantize
+from servicedesk.numbering import number_next
 
 from . import events, rules, selectors
 from .choices import CardStatus, EntryKind, IdType, QualificationKind, RebateRunStatus, ReplaceReason, Tier, Wallet
@@ -85,10 +86,8 @@ def _card_number_allocate(*, user) -> tuple[str, int]:
     stock, _created = CardStock.objects.select_for_update().get_or_create(pk=1)
     if stock.on_hand <= 0:
         raise RuleViolation(_("No blank cards left in stock."), code="R-CARD-3")
-    number = stock.next_number
-    while Card.objects.filter(card_number=f"88{number:011d}").exists():
-        number += 1
-    CardStock.objects.filter(pk=1).update(on_hand=F("on_hand") - 1, next_number=number + 1)
+    number = number_next(key="card")  # seeded from the stock's old counter (members migration 0008)
+    CardStock.objects.filter(pk=1).update(on_hand=F("on_hand") - 1)
     left = stock.on_hand - 1
     if rules.card_stock_low(on_hand=left, policy=selectors.policy_at(at=timezone.now())):
         # R-CARD-3: warn the desk supervisors as soon as stock runs low (once a day; the daily job repeats it).
@@ -308,7 +307,8 @@ def voucher_exchange(*, card: Card, points: int, user, now: dt.datetime | None =
                             fields={"points": [str(points)]})
     entry = _ledger_move(card_id=card.pk, wallet=Wallet.MARKET, kind=EntryKind.REDEEM, delta=-int(points),
                          refuse_code="R-RBT-2", reference="voucher", by=user, at=now)
-    serial = f"LW{timezone.localdate(now):%Y%m%d}{entry.pk:08d}"
+    day = timezone.localdate(now)
+    serial = f"LW{day:%Y%m%d}{number_next(key=f'LW{day:%Y%m%d}'):04d}"  # one gap-free series a day
     voucher = Voucher.objects.create(serial=serial, card=card, points=int(points), value=value, entry=entry, issued_by=user)
     PointsEntry.objects.filter(pk=entry.pk).update(reference=f"voucher:{serial}")
     return voucher

@@ -25,6 +25,8 @@ class Receipt(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=ReceiptSource.choices, default=ReceiptSource.FEED)
     # Hash of the canonical posted body: an identical repost is recognised, a different one refused.
     body_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The feed's first answer (with what every receipt hook added): an identical repost answers it again.
+    response = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,8 @@
 """Import of a day's till export (CSV/XLSX, one row per receipt line with the receipt's header columns)
 through django-import-export, with its dry-run preview, for the days the feed was down.
 
-Imported receipts are stored like fed ones; they earn points only when rung on the current business
-day with a usable card (R-PTS-4: 过时不补积分)."""
+Imported receipts are stored exactly like fed ones (receipts.services.receipt_ingest); they earn points
+only when rung on the current business day with a usable card (R-PTS-4: 过时不补积分)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from import_export import fields, resources
+
+from servicedesk.errors import DomainError
 
 from .choices import Category, PaymentMethod, ReceiptSource, Side
 from .models import Receipt, ReceiptLine
@@ -73,8 +75,10 @@ def parse_row(row) -> dict:
 
 
 class TillExportResource(resources.ModelResource):
-    """Rows are receipt lines; the receipt header is written with its first line, and its points are
-    settled after the import (in the same transaction, so a dry run leaves nothing behind)."""
+    """Rows are receipt lines grouped into receipts. Each receipt is stored through the same service as the
+    till feed (`receipt_ingest` with source import: the same checks and receipt hooks — points, stored
+    value, upgrade), inside the import's transaction, so a dry run leaves nothing behind. A receipt the
+    service refuses becomes the error of each of its rows."""
 
     side = fields.Field(column_name="side", attribute="receipt__side", readonly=True)
     number = fields.Field(column_name="number", attribute="receipt__number", readonly=True)
@@ -90,63 +94,57 @@ class TillExportResource(resources.ModelResource):
         skip_unchanged = False
         use_bulk = False
 
+    @staticmethod
+    def _key(row) -> tuple[str, str]:
+        return str(row.get("side") or "").strip(), str(row.get("number") or "").strip()
+
     def before_import(self, dataset, **kwargs):
-        self._groups: dict[tuple[str, str], list[dict]] = {}
+        from .services import receipt_ingest
+
+        groups: dict[tuple[str, str], list[dict]] = {}
         self._errors: dict[tuple[str, str], str] = {}
         self._existing: set[tuple[str, str]] = set()
-        self._created: dict[tuple[str, str], Receipt] = {}
+        self._stored: dict[tuple[str, str], Receipt] = {}
         for row in dataset.dict:
-            key = (str(row.get("side") or "").strip(), str(row.get("number") or "").strip())
+            key = self._key(row)
             try:
-                self._groups.setdefault(key, []).append(parse_row(row))
+                groups.setdefault(key, []).append(parse_row(row))
             except ValueError as exc:
                 self._errors.setdefault(key, str(exc))
-        for key, rows in self._groups.items():
+        for key, rows in groups.items():
             if key in self._errors:
                 continue
             heads = {tuple(r[h] for h in HEADER) for r in rows}
             if len(heads) > 1:
                 self._errors[key] = _("the rows of one receipt disagree on its header columns")
-            elif len({r["line_no"] for r in rows}) != len(rows):
-                self._errors[key] = _("line numbers repeat")
-            elif sum(r["unit_price"] * r["quantity"] for r in rows) != rows[0]["total"]:
-                self._errors[key] = _("total is not the sum of the lines")
-            elif Receipt.objects.filter(side=key[0], number=key[1]).exists():
-                self._existing.add(key)
+                continue
+            if Receipt.objects.filter(side=key[0], number=key[1]).exists():
+                self._existing.add(key)  # already received by the feed or an earlier import
+                continue
+            data = {**{h: rows[0][h] for h in HEADER}, "lines": rows}
+            try:
+                receipt_ingest(data=data, user=kwargs.get("user"), source=ReceiptSource.IMPORT)
+            except DomainError as exc:
+                self._errors[key] = exc.detail
+            else:
+                self._stored[key] = Receipt.objects.get(side=key[0], number=key[1])
 
     def before_import_row(self, row, **kwargs):
-        key = (str(row.get("side") or "").strip(), str(row.get("number") or "").strip())
+        key = self._key(row)
         if key in self._errors:
             raise ValueError(f"{key[1]}: {self._errors[key]}")
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        key = (str(row.get("side") or "").strip(), str(row.get("number") or "").strip())
-        return key in self._existing  # already received by the feed or an earlier import
+        return self._key(row) in self._existing
 
     def import_instance(self, instance, row, **kwargs):
-        values = parse_row(row)
-        key = (values["side"], values["number"])
         super().import_instance(instance, row, **kwargs)
-        if key in self._existing:
-            return
-        receipt = self._created.get(key)
-        if receipt is None:
-            from .services import receipt_body_hash
+        receipt = self._stored.get(self._key(row))
+        if receipt is not None:  # the line the service wrote, for the preview
+            instance.receipt = receipt
+            for name, value in parse_row(row).items():
+                if name in LINE:
+                    setattr(instance, name, value)
 
-            data = {**{h: values[h] for h in HEADER}, "lines": self._groups[key]}
-            receipt = Receipt.objects.create(
-                side=values["side"], number=values["number"], rung_at=values["rung_at"],
-                business_date=timezone.localdate(values["rung_at"]), card_number=values["card_number"],
-                payment_method=values["payment_method"], total=values["total"], source=ReceiptSource.IMPORT,
-                body_hash=receipt_body_hash(data),
-            )
-            self._created[key] = receipt
-        instance.receipt = receipt
-        for name in LINE:
-            setattr(instance, name, values[name])
-
-    def after_import(self, dataset, result, **kwargs):
-        from .services import receipt_points_after_import
-
-        for receipt in self._created.values():
-            receipt_points_after_import(receipt=receipt)
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """The receipt service already wrote the lines with their receipt."""

@@ -131,6 +131,9 @@ class ReturnRequest(TimeStampedModel):
     # R-RET-9: who is responsible when the store misled the customer.
     responsible_counter = models.CharField(_("responsible counter"), max_length=40, blank=True, db_index=True)
     responsible_salesperson = models.CharField(_("responsible salesperson"), max_length=80, blank=True)
+    gifts_returned = models.BooleanField(
+        _("gifts handed back"), default=False,
+        help_text=_("The customer hands back the campaign gifts the return no longer qualifies for (R-RET-13)."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("filled in by"))
     counter_checked_by, counter_checked_at = _signature(_("counter check by"), _("counter check at"))

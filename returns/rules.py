@@ -271,11 +271,6 @@ def return_decide(*, lines: list[LineFacts], requests: list[LineRequest], reason
                           claw.points_reversed, level, findings)
 
 
-def shortfall_cash_value(*, shortfall_points: int, wallet: str, policy: PolicyFacts) -> Decimal:
-    """R-RET-13: points already spent are deducted from the refund at their cash value."""
-    return _money(Decimal(shortfall_points) * policy.point_cash_value.get(wallet, ZERO))
-
-
 # --- The sign-off chain (R-RET-12) as a transitions table ---------------------------------------------
 @dataclass(frozen=True)
 class Transition:

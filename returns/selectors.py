@@ -21,11 +21,12 @@ def return_policy_in_force(*, on: date) -> ReturnPolicy:
     return policy
 
 
-def returned_quantities(*, receipt: Receipt) -> dict[int, int]:
-    """Pieces of each receipt line (by line_no) already on a slip that was not rejected."""
-    rows = (ReturnLine.objects.filter(receipt_line__receipt=receipt)
-            .exclude(return_request__status=ReturnStatus.REJECTED)
-            .values("receipt_line__line_no").annotate(n=Sum("quantity")))
+def returned_quantities(*, receipt: Receipt, excluding: ReturnRequest | None = None) -> dict[int, int]:
+    """Pieces of each receipt line (by line_no) already on a slip that was not rejected (other than `excluding`)."""
+    lines = ReturnLine.objects.filter(receipt_line__receipt=receipt).exclude(return_request__status=ReturnStatus.REJECTED)
+    if excluding is not None:
+        lines = lines.exclude(return_request=excluding)
+    rows = (lines.values("receipt_line__line_no").annotate(n=Sum("quantity")))
     return {row["receipt_line__line_no"]: row["n"] for row in rows}
 
 

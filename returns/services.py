@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +15,7 @@ from members.services import stored_value_refund
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
+from servicedesk.numbering import number_next
 
 from . import clawback, events, explain, rules, selectors
 from .choices import STORE_AT_FAULT_REASONS, ReturnKind, ReturnStatus
@@ -49,7 +49,7 @@ def _receipt(*, side: str, number: str, lock: bool) -> Receipt:
 
 
 def _decide(*, receipt: Receipt, lines: list[dict], reason: str, condition: dict, quality_report_ref: str,
-            current_unit_price: Decimal | None, kind: str, now: datetime) -> Quote:
+            current_unit_price: Decimal | None, kind: str, now: datetime, gifts_returned: bool = False) -> Quote:
     today = timezone.localdate(now)
     policy = selectors.return_policy_in_force(on=today)
     facts = policy.facts()
@@ -66,8 +66,9 @@ def _decide(*, receipt: Receipt, lines: list[dict], reason: str, condition: dict
         decision = rules.return_decide(**decide)
         items: list[clawback.ClawbackItem] = []
         if decision.eligible and kind == ReturnKind.REFUND:
-            items = clawback.clawback_quote(receipt=receipt, returned={r.line_no: r.quantity for r in requests},
-                                            policy=facts)
+            ctx = clawback.refund_context(receipt=receipt, returned={r.line_no: r.quantity for r in requests},
+                                          earlier_returned=returned, policy=facts, gifts_returned=gifts_returned)
+            items = clawback.clawback_quote(ctx)
             if items:
                 decision = rules.return_decide(**decide, clawback=clawback.clawback_facts(items))
     except rules.ReturnInputError as exc:
@@ -78,25 +79,25 @@ def _decide(*, receipt: Receipt, lines: list[dict], reason: str, condition: dict
 
 def return_quote(*, side: str, number: str, lines: list[dict], reason: str, condition: dict | None = None,
                  quality_report_ref: str = "", current_unit_price: Decimal | None = None,
-                 kind: str = ReturnKind.REFUND, at: datetime | None = None) -> Quote:
+                 kind: str = ReturnKind.REFUND, at: datetime | None = None, gifts_returned: bool = False) -> Quote:
     """What the rules say about this return, without writing anything."""
     receipt = _receipt(side=side, number=number, lock=False)
     return _decide(receipt=receipt, lines=lines, reason=reason, condition=condition or {},
                    quality_report_ref=quality_report_ref, current_unit_price=current_unit_price, kind=kind,
-                   now=at or timezone.now())
+                   now=at or timezone.now(), gifts_returned=gifts_returned)
 
 
 @transaction.atomic
 def return_create(*, side: str, number: str, lines: list[dict], reason: str, user, condition: dict | None = None,
                   quality_report_ref: str = "", current_unit_price: Decimal | None = None,
                   kind: str = ReturnKind.REFUND, responsible_counter: str = "",
-                  responsible_salesperson: str = "") -> ReturnRequest:
+                  responsible_salesperson: str = "", gifts_returned: bool = False) -> ReturnRequest:
     """The desk fills the slip (R-RET-12 step 1). The receipt row is locked so that two counters can never
     return more pieces of a line than were bought."""
     receipt = _receipt(side=side, number=number, lock=True)
     quote = _decide(receipt=receipt, lines=lines, reason=reason, condition=condition or {},
                     quality_report_ref=quality_report_ref, current_unit_price=current_unit_price, kind=kind,
-                    now=timezone.now())
+                    now=timezone.now(), gifts_returned=gifts_returned)
     decision = quote.decision
     if not decision.eligible:
         raise RuleViolation("; ".join(quote.explanation) or _("Not eligible for return."), code=decision.rules[0],
@@ -105,18 +106,17 @@ def return_create(*, side: str, number: str, lines: list[dict], reason: str, use
     if reason in STORE_AT_FAULT_REASONS and not responsible_counter.strip():
         # R-RET-9: default to the counter that sold the first returned line.
         responsible_counter = receipt_lines[decision.lines[0].line_no].counter
+    series = f"TH{timezone.localdate():%Y%m%d}"  # one gap-free series of slip numbers a day
     rr = ReturnRequest.objects.create(
-        number=f"tmp-{uuid.uuid4().hex[:14]}", receipt=receipt, policy=quote.policy, kind=kind, reason=reason,
+        number=f"{series}{number_next(key=series):06d}", receipt=receipt, policy=quote.policy, kind=kind, reason=reason,
         condition={k: bool(v) for k, v in (condition or {}).items() if k in CONDITION_KEYS},
         quality_report_ref=(quality_report_ref or "").strip(), rules=list(decision.rules),
         explanation="\n".join(quote.explanation), refund_amount=decision.refund_amount,
         clawback_amount=decision.clawback_amount, points_reversed=decision.points_reversed,
         approval_level=decision.approval_level, payment_method=receipt.payment_method,
         responsible_counter=responsible_counter.strip(), responsible_salesperson=responsible_salesperson.strip(),
-        created_by=user,
+        gifts_returned=gifts_returned, created_by=user,
     )
-    rr.number = f"TH{timezone.localdate():%Y%m%d}{rr.pk:06d}"
-    rr.save(update_fields=["number"])
     ReturnLine.objects.bulk_create([
         ReturnLine(return_request=rr, receipt_line=receipt_lines[d.line_no], quantity=d.quantity,
                    paid_unit_price=d.paid_unit_price, refund_unit_price=d.refund_unit_price,
@@ -158,8 +158,10 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
     rr.status = rules.SIGN_STEPS[step].target
     update = ["status", f"{prefix}_by", f"{prefix}_at", "updated_at"]
     if step == "refund" and rr.kind == ReturnKind.REFUND:
-        items = clawback.clawback_apply(receipt=rr.receipt, returned=_returned(rr), policy=rr.policy.facts(),
-                                        reference=rr.number, user=user)
+        earlier = selectors.returned_quantities(receipt=rr.receipt, excluding=rr)
+        items = clawback.clawback_apply(clawback.refund_context(
+            receipt=rr.receipt, returned=_returned(rr), earlier_returned=earlier, policy=rr.policy.facts(),
+            gifts_returned=rr.gifts_returned, reference=rr.number, user=user))
         cash = sum((i.cash_amount for i in items), Decimal("0.00"))
         rr.clawback_amount = min(cash, rr.refund_amount)
         rr.points_reversed = sum(i.reversed_points for i in items)

@@ -81,14 +81,21 @@ class LargeTableAdminMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """An inline that shows rows written by services (events, ledger lines): no add, change or delete."""
-
-    extra = 0
-    can_delete = False
+class ReadOnlyAdminMixin:
+    """Ledgers and logs are append-only: readable, never added, changed or deleted in the admin."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """An inline that shows rows written by services (events, ledger lines): no add, change or delete."""
+
+    extra = 0
+    can_delete = False

@@ -145,3 +145,19 @@ class SchedulerHeartbeat(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NumberSequence(models.Model):
+    """One gap-free counter per sequence key (`TS-20261202`, `card`, a voucher series, an invoice book):
+    the last number handed out. servicedesk/numbering.py is its only writer."""
+
+    key = models.CharField(_("sequence"), max_length=60, unique=True)
+    last = models.BigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"

@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
-from members.models import ReceiptPoints
 from receipts.choices import Category, PaymentMethod, Side
 from receipts.models import Receipt, ReceiptLine
+from servicedesk.extensions import facts_for_receipts
 
 
 def _money(**kwargs):
@@ -41,26 +41,29 @@ class ReceiptLineSerializer(serializers.ModelSerializer):
                   "bulk_discount", "fresh"]
 
 
+class ReceiptListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        receipts = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["receipt_facts"] = facts_for_receipts(receipts)  # one call per page, not per receipt
+        return super().to_representation(receipts)
+
+
 class ReceiptSerializer(serializers.ModelSerializer):
+    """A stored receipt, with what the other apps know of it (servicedesk.extensions.receipt_facts: points
+    earned and why, invoice numbers, gifts…)."""
+
     lines = ReceiptLineSerializer(many=True, read_only=True)
-    points_earned = serializers.SerializerMethodField()
-    points_explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Receipt
         fields = ["id", "side", "number", "rung_at", "business_date", "card_number", "payment_method", "total", "source",
-                  "lines", "points_earned", "points_explanation"]
+                  "lines"]
+        list_serializer_class = ReceiptListSerializer
 
-    def _points(self, obj):
-        try:
-            return obj.points
-        except ReceiptPoints.DoesNotExist:
-            return None
-
-    def get_points_earned(self, obj) -> int:
-        rp = self._points(obj)
-        return rp.points if rp else 0
-
-    def get_points_explanation(self, obj) -> dict | None:
-        rp = self._points(obj)
-        return rp.explanation if rp else None
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        facts = self.context.get("receipt_facts")
+        if facts is None or instance.pk not in facts:
+            facts = facts_for_receipts([instance])
+        body.update(facts.get(instance.pk, {}))
+        return body

@@ -1,6 +1,7 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from receipts import services
@@ -18,9 +19,15 @@ class ReceiptFilter(filters.FilterSet):
 class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Till receipts: POST is the till feed (role pos); desk roles read."""
 
-    queryset = Receipt.objects.select_related("points").prefetch_related("lines")
+    queryset = Receipt.objects.prefetch_related("lines")
     serializer_class = ReceiptSerializer
     filterset_class = ReceiptFilter
+
+    @extend_schema(responses=ReceiptSerializer)
+    def retrieve_by_number(self, request, side: str, number: str):
+        """`GET /api/v1/receipts/{side}/{number}/` — the receipt as the tills name it."""
+        receipt = get_object_or_404(self.get_queryset(), side=side, number=number)
+        return Response(self.get_serializer(receipt).data)
 
     @extend_schema(request=ReceiptInSerializer, responses={201: dict, 200: dict})
     def create(self, request, *args, **kwargs):

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from servicedesk.money import money_str
 
 from ..choices import ReturnKind, ReturnReason, SignStep
+from ..clawback import gifts_to_return
 from ..models import ReturnClawback, ReturnEvent, ReturnLine, ReturnRequest
 
 
@@ -41,6 +42,7 @@ class ReturnInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReturnKind.choices, default=ReturnKind.REFUND)
     responsible_counter = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     responsible_salesperson = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    gifts_returned = serializers.BooleanField(required=False, default=False)  # R-RET-13: the gifts come back
 
     def service_kwargs(self) -> dict:
         data = self.validated_data
@@ -53,7 +55,8 @@ class ReturnInputSerializer(serializers.Serializer):
         return {"side": data["receipt"]["side"], "number": data["receipt"]["number"], "lines": lines,
                 "reason": data["reason"], "condition": dict(data.get("condition") or {}),
                 "quality_report_ref": data.get("quality_report_ref") or "",
-                "current_unit_price": data.get("current_unit_price"), "kind": data["kind"]}
+                "current_unit_price": data.get("current_unit_price"), "kind": data["kind"],
+                "gifts_returned": data.get("gifts_returned", False)}
 
 
 class ReturnQuoteInputSerializer(ReturnInputSerializer):
@@ -70,6 +73,13 @@ class QuoteLineSerializer(serializers.Serializer):
     refund_amount = serializers.CharField()
 
 
+class GiftToReturnSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    item = serializers.CharField()
+    quantity = serializers.IntegerField()
+    value = serializers.CharField()
+
+
 class ReturnQuoteSerializer(serializers.Serializer):
     """The quote (api-contract.md): `rules` lists every rule that decided the outcome; `approval_level` is null
     when not eligible. `net_refund`, `lines`, `explanation` and `policy` are extra."""
@@ -84,6 +94,7 @@ class ReturnQuoteSerializer(serializers.Serializer):
     lines = QuoteLineSerializer(many=True)
     explanation = serializers.ListField(child=serializers.CharField())
     policy = serializers.CharField()
+    gifts_to_return = GiftToReturnSerializer(many=True)
 
 
 def quote_body(quote) -> dict:
@@ -101,6 +112,7 @@ def quote_body(quote) -> dict:
                    "refund_amount": money_str(x.refund_amount)} for x in d.lines],
         "explanation": quote.explanation,
         "policy": str(quote.policy),
+        "gifts_to_return": gifts_to_return(quote.clawbacks),
     }
 
 

@@ -171,3 +171,9 @@ def test_reversal_points_partial_return_same_multiplier():
                                  already_returned={}, returned={1: 1}, policy=POLICY) == 200
     assert rules.reversal_points(side="dept", lines=lines, tier="gold", birthday_multiplier=2, earned=600,
                                  already_returned={1: 1}, returned={1: 2}, policy=POLICY) == 400
+
+
+def test_r_ret_13_shortfall_cash_value_per_wallet():
+    # the returns policy's value of a point: 0.01 a department-store point, 0.04 a supermarket point
+    assert rules.shortfall_cash_value(shortfall_points=150, rate=Decimal("0.01")) == Decimal("1.50")
+    assert rules.shortfall_cash_value(shortfall_points=150, rate=Decimal("0.04")) == Decimal("6.00")

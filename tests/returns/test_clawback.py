@@ -7,8 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from returns import clawback
-from returns.clawback import ClawbackItem
+from servicedesk.extensions import RefundItem, refund_sources
 from returns.models import ReturnClawback
 from tests.returns.conftest import body
 
@@ -113,16 +112,16 @@ class FakeVoucherSource:
 
     name = "test_vouchers"
 
-    def quote(self, *, receipt, returned, policy):
-        return [ClawbackItem(self.name, "满减券 已使用", "V-1", cash_amount=Decimal("20.00"))]
+    def quote(self, ctx):
+        return [RefundItem(self.name, "满减券 已使用", "V-1", cash_amount=Decimal("20.00"))]
 
-    def apply(self, *, receipt, returned, policy, reference, user):
-        return [ClawbackItem(self.name, "满减券 已使用", "V-1", cash_amount=Decimal("20.00"))]
+    def apply(self, ctx):
+        assert ctx.reference.startswith("TH")  # keyed by the slip
+        return [RefundItem(self.name, "满减券 已使用", "V-1", cash_amount=Decimal("20.00"))]
 
 
 def test_r_ret_13_another_source_plugs_in(api_as, chain_users, make_receipt):
-    clawback.register(FakeVoucherSource())
-    try:
+    with refund_sources.extra(FakeVoucherSource()):
         receipt = make_receipt(lines=[("clothing", "280.00", 1)])
         quote = api_as(chain_users["clerk"]).post("/api/v1/returns/quote/", body(receipt), format="json").json()
         assert quote["clawback_amount"] == "20.00" and quote["net_refund"] == "260.00"
@@ -130,8 +129,6 @@ def test_r_ret_13_another_source_plugs_in(api_as, chain_users, make_receipt):
         done = run_chain(api_as, chain_users, rr["id"])
         assert done["clawback_amount"] == "20.00" and done["net_refund"] == "260.00"
         assert ReturnClawback.objects.filter(return_request_id=rr["id"], source="test_vouchers").exists()
-    finally:
-        clawback.unregister("test_vouchers")
 
 
 def test_exchange_keeps_the_points(api_as, user_in_role, chain_users, card, policy):

@@ -169,11 +169,6 @@ def test_r_ret_13_clawback_deducted_and_points_reported():
     assert decision.net_refund == Decimal("299.50") and "R-RET-13" in decision.rules
 
 
-def test_r_ret_13_shortfall_cash_value_per_wallet():
-    assert rules.shortfall_cash_value(shortfall_points=150, wallet="dept", policy=POLICY) == Decimal("1.50")
-    assert rules.shortfall_cash_value(shortfall_points=150, wallet="market", policy=POLICY) == Decimal("6.00")
-
-
 def test_quantity_beyond_receipt_refused():
     with pytest.raises(ReturnInputError) as exc:
         decide(qty=2, bought=2, returned=1, day=1)

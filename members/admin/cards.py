@@ -1,0 +1,247 @@
+"""Members admin: members and cards, with the counter pages (Member 360, enrolment, vouchers, replacement)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from receipts.models import Receipt
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
+from servicedesk.errors import DomainError
+
+from .. import pdf, rules, selectors, services
+from ..choices import QualificationKind, Wallet
+from ..forms import AdjustForm, EnrolForm, RedeemForm, ReplaceForm, VoucherForm, parse_receipt_keys
+from ..models import (
+    Card,
+    CardEvent,
+    Member,
+)
+
+# ---------------------------------------------------------------- members and cards
+
+@admin.register(Member)
+class MemberAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "phone_masked", "id_type", "id_masked", "birthday", "created_at"]
+    list_filter = ["id_type"]
+    search_fields = ["name"]
+    exact_search_fields = ("phone", "id_number", "name")
+    readonly_fields = ["phone_masked", "id_masked"]
+    exclude = ["phone", "id_number"]
+
+    @admin.display(description=gettext_lazy("mobile phone"))
+    def phone_masked(self, obj):
+        return obj.masked_phone
+
+    @admin.display(description=gettext_lazy("document number"))
+    def id_masked(self, obj):
+        return obj.masked_id_number
+
+    def has_add_permission(self, request):
+        return False  # members are enrolled on the enrolment page (R-VIP-1..6)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CardEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CardEvent
+    extra = 0
+    fields = ["created_at", "type", "user", "parameters"]
+    readonly_fields = fields
+
+
+@admin.register(Card)
+class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
+    list_display = ["card_number", "member", "tier", "status", "dept_points", "market_points", "stored_value", "issued_at"]
+    list_filter = ["tier", "status", "qualification_kind"]
+    search_fields = ["member__name"]
+    exact_search_fields = ("card_number", "legacy_card_number", "member__phone")
+    list_select_related = ["member"]
+    readonly_fields = ["card_number", "member", "tier", "status", "issued_at", "issued_by", "qualification_kind",
+                       "legacy_card_number", "blocked_at", "dept_points", "market_points", "stored_value"]
+    inlines = [CardEventInline]
+    change_list_template = "members/card_changelist.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("360/", view(self.member360_view), name="%s_%s_360" % info),
+            path("360/<str:card_number>/<str:action>/", view(self.member360_action), name="%s_%s_360_action" % info),
+            path("enrol/", view(self.enrol_view), name="%s_%s_enrol" % info),
+            path("enrol/check/", view(self.enrol_check_view), name="%s_%s_enrol_check" % info),
+            path("<str:card_number>/application.pdf", view(self.application_pdf_view), name="%s_%s_application_pdf" % info),
+        ] + super().get_urls()
+
+    # ---- Member 360
+
+    def member360_view(self, request):
+        """Find a member by card scan, phone or name (one box); show everything the desk needs at once."""
+        if not request.user.has_perm("members.view_card"):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        card_number = request.GET.get("card", "").strip()
+        results: list[Card] = []
+        card = None
+        if card_number:
+            card = Card.objects.select_related("member").filter(card_number=card_number).first()
+        elif term:
+            results = selectors.members_search(term=term)
+            if len(results) == 1:
+                card = results[0]
+        context = {**self.admin_site.each_context(request), "title": _("Member 360"), "opts": self.opts, "q": term,
+                   "results": results, "card": card}
+        if card is not None:
+            context.update(self._member360_context(request, card))
+        return TemplateResponse(request, "members/member_360.html", context)
+
+    def _member360_context(self, request, card: Card) -> dict:
+        member = card.member
+        numbers = list(member.cards.values_list("card_number", flat=True))
+        year = timezone.localdate().year
+        year_spend = (Receipt.objects.filter(card_number__in=numbers, business_date__year=year)
+                      .aggregate(s=Sum("total"))["s"]) or 0
+        receipts = list(Receipt.objects.filter(card_number__in=numbers).select_related("points").order_by("-rung_at")[:10])
+        ledger = selectors.ledger_for_card(card=card, limit=50)
+        user = request.user
+        return {
+            "member": member,
+            "phone": selectors.member_phone_for(member=member, user=user, context=f"member 360 {card.card_number}"),
+            "id_number": member.masked_id_number,
+            "other_cards": numbers,
+            "year_spend": year_spend,
+            "receipts": receipts,
+            "ledger": ledger,
+            "forms": {
+                "voucher": VoucherForm() if user.has_perm("members.redeem_points") else None,
+                "redeem": RedeemForm() if user.has_perm("members.redeem_points") else None,
+                "adjust": AdjustForm() if user.has_perm("members.adjust_points") else None,
+                "replace": ReplaceForm() if user.has_perm("members.replace_card") else None,
+            },
+            "vouchers": list(card.vouchers.order_by("-id")[:5]),
+        }
+
+    def member360_action(self, request, card_number, action):
+        if request.method != "POST":
+            raise PermissionDenied
+        card = get_object_or_404(Card.objects.select_related("member"), card_number=card_number)
+        forms = {"voucher": VoucherForm, "redeem": RedeemForm, "adjust": AdjustForm, "replace": ReplaceForm}
+        if action not in forms:
+            raise PermissionDenied
+        form = forms[action](request.POST)
+        target = reverse("admin:members_card_360") + f"?card={card.card_number}"
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
+            return redirect(target)
+        d = form.cleaned_data
+        try:
+            if action == "voucher":
+                voucher = services.voucher_exchange(card=card, points=d["points"], user=request.user)
+                messages.success(request, _("Voucher %(s)s for %(v)s issued.") % {"s": voucher.serial, "v": voucher.value})
+            elif action == "redeem":
+                services.points_redeem(card=card, points=d["points"], reference=d["reference"], user=request.user)
+                messages.success(request, _("%(p)s points redeemed.") % {"p": d["points"]})
+            elif action == "adjust":
+                delta = d["amount"] if d["wallet"] == Wallet.STORED_VALUE else d["points"]
+                services.points_adjust(card=card, wallet=d["wallet"], delta=delta or 0, reason=d["reason"], user=request.user)
+                messages.success(request, _("Balance adjusted."))
+            else:
+                rep = services.card_replace(card=card, reason=d["reason"], id_number=d["id_number"], user=request.user)
+                messages.success(request, _("New card %(c)s issued; fee %(f)s.") % {"c": rep.new_card.card_number, "f": rep.fee})
+                target = reverse("admin:members_card_360") + f"?card={rep.new_card.card_number}"
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied from exc
+            messages.error(request, f"{exc.detail} ({exc.code})")
+        return redirect(target)
+
+    # ---- enrolment counter page
+
+    def enrol_view(self, request):
+        if not request.user.has_perm("members.add_card"):
+            raise PermissionDenied
+        form = EnrolForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                card = services.member_enrol(
+                    name=d["name"], phone=d["phone"], address=d["address"], id_type=d["id_type"], id_number=d["id_number"],
+                    birthday=d["birthday"], tier=d["tier"], kind=d["kind"], receipts=form.receipt_keys(),
+                    legacy_card_number=d["legacy_card_number"], user=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, f"{exc.detail} ({exc.code})")
+                for field, errors in exc.fields.items():
+                    if field in form.fields:
+                        form.add_error(field, "; ".join(str(e) for e in errors))
+            else:
+                pdf_url = reverse("admin:members_card_application_pdf", args=[card.card_number])
+                messages.success(request, format_html(_("Card {} issued. <a href=\"{}\">Print the application form</a>."),
+                                                      card.card_number, pdf_url))
+                return redirect(reverse("admin:members_card_360") + f"?card={card.card_number}")
+        context = {**self.admin_site.each_context(request), "title": _("VIP card enrolment"), "opts": self.opts,
+                   "form": form, "check_url": reverse("admin:members_card_enrol_check")}
+        return TemplateResponse(request, "members/enrol.html", context)
+
+    def enrol_check_view(self, request):
+        """Live qualification: the receipts typed so far, their total and what they qualify for."""
+        if not request.user.has_perm("members.add_card"):
+            raise PermissionDenied
+        kind = request.GET.get("kind", QualificationKind.DAILY_SPEND)
+        keys = parse_receipt_keys(request.GET.get("receipts", ""))
+        found, missing, used = [], [], []
+        for side, number in keys[:50]:
+            receipt = Receipt.objects.filter(side=side, number=number).first()
+            if receipt is None:
+                missing.append(number)
+                continue
+            found.append(receipt)
+            if receipt.qualified_cards.exists():
+                used.append(number)
+        total = sum((r.total for r in found), 0)
+        days = sorted({r.business_date.isoformat() for r in found})
+        if kind == QualificationKind.LEGACY_CARD:
+            result = {"tier": "gold", "cards": 1, "rule": "R-VIP-5"}
+        else:
+            try:
+                q = rules.qualification_for(kind=kind, total=total, policy=selectors.policy_at(at=timezone.now()))
+            except ValueError:
+                return JsonResponse({"error": "kind"}, status=400)
+            result = {"tier": q.tier, "cards": q.cards, "rule": q.rule}
+        return JsonResponse({"total": f"{total:.2f}", "days": days, "missing": missing, "used": used,
+                             "ok": bool(result["tier"]) and not missing and len(days) <= 1 and not used, **result})
+
+    def application_pdf_view(self, request, card_number):
+        card = get_object_or_404(Card.objects.select_related("member", "issued_by"), card_number=card_number)
+        if not request.user.has_perm("members.view_card"):
+            raise PermissionDenied
+        member = card.member
+        receipts = [f"{q.receipt.side}:{q.receipt.number}" for q in card.qualifications.select_related("receipt")]
+        facts = pdf.ApplicationFacts(
+            card_number=card.card_number, tier_label=str(card.get_tier_display()), name=member.name,
+            phone_masked=member.masked_phone, address=member.address, id_type_label=str(member.get_id_type_display()),
+            id_number_masked=member.masked_id_number, birthday=member.birthday.isoformat() if member.birthday else "—",
+            qualification=str(card.get_qualification_kind_display()), receipts=receipts,
+            issued_at=timezone.localtime(card.issued_at).strftime("%Y-%m-%d %H:%M"),
+            clerk=card.issued_by.username if card.issued_by else "",
+        )
+        response = HttpResponse(pdf.application_form_pdf(facts), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="application-{card.card_number}.pdf"'
+        return response

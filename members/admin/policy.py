@@ -1,0 +1,96 @@
+"""Members admin: the membership policy versions and their rate, bracket and voucher rows, promotions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import (
+    CategoryRate,
+    CounterRate,
+    MemberPolicy,
+    PromotionRule,
+    RebateBracket,
+    VoucherRate,
+)
+
+# ---------------------------------------------------------------- policy
+
+class CategoryRateInline(admin.TabularInline):
+    model = CategoryRate
+    extra = 0
+
+
+class CounterRateInline(admin.TabularInline):
+    model = CounterRate
+    extra = 0
+
+
+class RebateBracketInline(admin.TabularInline):
+    model = RebateBracket
+    extra = 0
+
+
+class VoucherRateInline(admin.TabularInline):
+    model = VoucherRate
+    extra = 0
+
+
+@admin.register(MemberPolicy)
+class MemberPolicyAdmin(SimpleHistoryAdmin):
+    """Each version applies from `effective_from`; a receipt is explained by the version in force when rung.
+    To change a number from a date on, copy the current version (it starts tomorrow 00:00) and edit the copy
+    before it takes effect; versions in force are read-only."""
+
+    list_display = ["effective_from", "note", "special_price_ratio", "market_yuan_per_point", "card_fee", "upgrade_year_spend"]
+    search_fields = ["note"]
+    list_filter = ["effective_from"]
+    inlines = [CategoryRateInline, CounterRateInline, RebateBracketInline, VoucherRateInline]
+    actions = ["copy_as_new_version"]
+
+    def has_change_permission(self, request, obj=None):
+        # A version in force explains past receipts: it is never edited; copy it into a new version instead.
+        if obj is not None and obj.effective_from <= timezone.now():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.effective_from <= timezone.now():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(permissions=["add"], description=gettext_lazy("Copy as a new version from tomorrow"))
+    def copy_as_new_version(self, request, queryset):
+        for policy in queryset[:1]:
+            tomorrow = timezone.localdate() + dt.timedelta(days=1)
+            starts = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time()))
+            if MemberPolicy.objects.filter(effective_from=starts).exists():
+                self.message_user(request, _("A version starting tomorrow already exists; edit that one."), messages.ERROR)
+                return
+            with transaction.atomic():
+                children = [(m, list(m.objects.filter(policy=policy))) for m in
+                            (CategoryRate, CounterRate, RebateBracket, VoucherRate)]
+                policy.pk = None
+                policy.id = None
+                policy.effective_from = starts
+                policy.note = _("Copy — edit before it takes effect")
+                policy.save()
+                for model, rows in children:
+                    for row in rows:
+                        row.pk = None
+                        row.policy = policy
+                    model.objects.bulk_create(rows)
+            self.message_user(request, _("New version created; it takes effect at %(t)s.") % {"t": policy.effective_from})
+
+
+@admin.register(PromotionRule)
+class PromotionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "side", "starts_at", "ends_at", "counters", "categories", "multiplier", "yuan_per_point"]
+    list_filter = ["side", "starts_at"]
+    search_fields = ["name", "counters", "categories"]

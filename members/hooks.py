@@ -1,0 +1,126 @@
+"""What the members app plugs into the lower apps' extension points (servicedesk/extensions.py),
+registered from MembersConfig.ready():
+
+- the card lookup the till feed uses to tell a usable card (R-VIP-9, `card_not_usable`);
+- the receipt hook: points (R-PTS-1..5), stored-value spend (R-RBT-4) and the gold → platinum upgrade
+  (R-VIP-4), in the ingest transaction, for fed and imported receipts alike;
+- the points refund source (R-RET-13): points earned on returned goods come back, or their cash value;
+- the receipt facts (points earned and why) and the points panel on the receipt's admin page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from receipts.choices import PaymentMethod, ReceiptSource
+from servicedesk.errors import RuleViolation
+from servicedesk.extensions import RefundContext, RefundItem
+from servicedesk.money import money_str
+
+from . import rules, selectors, services
+from .models import Card, ReceiptPoints
+
+LINE_KEYS = ("line_no", "counter", "category", "list_price", "unit_price", "quantity", "bulk_discount", "fresh")
+
+
+class MembersCardLookup:
+    name = "members"
+
+    def usable_card(self, *, card_number: str):
+        return selectors.card_usable(card_number=card_number)
+
+
+class MembersOnReceipt:
+    """R-PTS-1..5, R-RBT-4, R-VIP-4 for every stored receipt."""
+
+    name = "members"
+
+    def check(self, *, data, card, source, now):
+        rung_at = data["rung_at"]
+        # R-PTS-4: points only at swipe time; an older fed receipt naming a card is refused (过时不补积分).
+        # An import of an older day is stored without points instead (the sale happened).
+        if card is not None and source == ReceiptSource.FEED and rung_at < selectors.business_day_start(now=now):
+            raise RuleViolation(_("Points are credited only on the business day the receipt was rung."), code="R-PTS-4",
+                                fields={"rung_at": [rung_at.isoformat()]})
+        if data["payment_method"] == PaymentMethod.STORED_VALUE and card is None:
+            raise RuleViolation(_("Paying with stored value needs the member's card."), code="R-RBT-4",
+                                fields={"card_number": ["required"]})
+
+    def on_stored(self, *, receipt, card, source, now, user) -> dict:
+        points, explanation, multiplier, policy_id, policy = 0, {}, 1, None, None
+        if card is None and receipt.card_number:
+            explanation = {"refused": "card_not_usable"}
+        elif card is not None:
+            policy = selectors.policy_at(at=receipt.rung_at)
+            if receipt.rung_at >= selectors.business_day_start(now=now):  # R-PTS-4, fed or imported
+                lines = [rules.LineFacts(**{k: getattr(line, k) for k in LINE_KEYS}) for line in receipt.lines.all()]
+                result = services.points_award_for_receipt(receipt=receipt, card=card, lines=lines, policy=policy)
+                points, multiplier, policy_id = result.points, result.birthday_multiplier, result.policy_id
+                explanation = {**result.as_dict(), "tier": card.tier, "birthday": multiplier > 1}
+            else:
+                explanation = {"refused": "R-PTS-4"}
+            if receipt.payment_method == PaymentMethod.STORED_VALUE:
+                services.stored_value_spend(card=card, amount=receipt.total, user=user, receipt=receipt,
+                                            reference=f"{receipt.side}:{receipt.number}")
+        ReceiptPoints.objects.create(receipt=receipt, card=card, wallet=receipt.side, points=points,
+                                     birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
+                                     created_at=now)
+        if card is None:
+            return {}
+        services.card_upgrade_check(card=card, year=receipt.business_date.year, policy=policy)  # R-VIP-4
+        dept, market, stored = Card.objects.values_list("dept_points", "market_points", "stored_value").get(pk=card.pk)
+        return {"points_earned": points, "card_number": card.card_number,
+                "member_balance": {"dept_points": dept, "market_points": market, "stored_value": money_str(stored)}}
+
+
+class PointsRefund:
+    """R-RET-13: the points the returned lines earned are reversed on the member's wallet; what the wallet
+    no longer holds (spent, or settled by a rebate) is charged at the policy's cash value of a point.
+    Keyed by the return slip: the same slip applied again takes nothing more."""
+
+    name = "points"
+
+    def _items(self, reversal: rules.PointsReversal, ctx: RefundContext, reference: str) -> list[RefundItem]:
+        if not reversal.points:
+            return []
+        rate = Decimal(ctx.point_cash_value.get(reversal.wallet, Decimal("0.00")))
+        cash = rules.shortfall_cash_value(shortfall_points=reversal.shortfall_points, rate=rate)
+        label = _("department-store points") if reversal.wallet == "dept" else _("supermarket points")
+        return [RefundItem(self.name, label, reference, reversal.points, reversal.reversed_points,
+                           reversal.shortfall_points, cash, {"wallet": reversal.wallet})]
+
+    def quote(self, ctx: RefundContext) -> list[RefundItem]:
+        if not ctx.receipt.card_number:
+            return []
+        return self._items(selectors.points_reversal_quote(receipt=ctx.receipt, returned=dict(ctx.returned)), ctx, "")
+
+    def apply(self, ctx: RefundContext) -> list[RefundItem]:
+        if not ctx.receipt.card_number:
+            return []
+        reversal = services.points_reverse_for_return(receipt=ctx.receipt, returned=dict(ctx.returned),
+                                                      reference=ctx.reference, user=ctx.user)
+        return self._items(reversal, ctx, ctx.reference)
+
+
+class PointsOnReceiptFacts:
+    name = "members"
+
+    def for_receipts(self, *, receipts):
+        rows = ReceiptPoints.objects.filter(receipt__in=[r.pk for r in receipts]).values_list(
+            "receipt_id", "points", "explanation")
+        found = {pk: {"points_earned": points, "points_explanation": explanation} for pk, points, explanation in rows}
+        return {r.pk: found.get(r.pk, {"points_earned": 0, "points_explanation": None}) for r in receipts}
+
+
+def register() -> None:
+    from servicedesk import extensions
+
+    from .admin_panels import ReceiptPointsInline
+
+    extensions.card_lookup.register(MembersCardLookup())
+    extensions.receipt_hooks.register(MembersOnReceipt())
+    extensions.refund_sources.register(PointsRefund())
+    extensions.receipt_facts.register(PointsOnReceiptFacts())
+    extensions.admin_inlines.register(extensions.AdminInline("members.points", "receipts.receipt", ReceiptPointsInline))

@@ -1,0 +1,230 @@
+"""The seams between the desk's apps: extension points a lower app calls without knowing who answers.
+
+Layers, lowest first: servicedesk < receipts < members < (complaints, returns, gifts, invoices, broadcast,
+desk, finance). A lower app never imports a higher one. When a higher app must react to a lower app's
+fact (a till receipt was stored, a refund is made, a page is drawn), it registers an implementation of
+one of the protocols below from its `AppConfig.ready()` — never at import time:
+
+    # members/apps.py
+    def ready(self):
+        from servicedesk.extensions import receipt_hooks, refund_sources
+        from .hooks import MembersOnReceipt, PointsRefund
+        receipt_hooks.register(MembersOnReceipt())
+        refund_sources.register(PointsRefund())
+
+| registry          | called by                         | inside                                   |
+|-------------------|-----------------------------------|------------------------------------------|
+| `card_lookup`     | receipts (feed and import)        | before the receipt is stored             |
+| `receipt_hooks`   | receipts.services.receipt_ingest  | the ingest transaction                   |
+| `receipt_facts`   | the receipt API and page          | reads, one call per page of receipts     |
+| `refund_sources`  | returns (quote; refund step)      | the quote (no writes); the refund's transaction |
+| `admin_inlines`   | an app's ModelAdmin.get_inlines   | the admin change page of the target model |
+| `page_panels`     | counter pages (Member 360, …)     | the page's template context               |
+
+Dashboard tiles, schedules, demo data and API URLs are found by module name instead (`<app>/dashboard.py`,
+`schedule.py`, `demo.py`, `api/urls.py`, see servicedesk/plugins.py): they need no code in `ready()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.apps import apps
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named implementations of one extension point, in registration order (AppConfig order)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T, *, name: str | None = None) -> T:
+        if not apps.models_ready:  # a module-level register() would depend on import order
+            raise RuntimeError(f"{self.name}: register from AppConfig.ready(), not at import time")
+        self._items[name or getattr(item, "name", type(item).__name__)] = item
+        return item
+
+    def unregister(self, name: str) -> None:
+        self._items.pop(name, None)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items.values()))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
+    @contextlib.contextmanager
+    def extra(self, item: T, *, name: str | None = None):
+        """Tests: register one more implementation for the duration of a block."""
+        key = name or getattr(item, "name", type(item).__name__)
+        self._items[key] = item
+        try:
+            yield item
+        finally:
+            self._items.pop(key, None)
+
+
+# ---------------------------------------------------------------- receipts
+
+class CardLookup(Protocol):
+    """Who holds card numbers (members). `usable_card` answers the card a receipt names, or None when
+    the number is unknown, blocked or replaced."""
+
+    name: str
+
+    def usable_card(self, *, card_number: str) -> Any | None: ...
+
+
+class ReceiptHook(Protocol):
+    """Reacts to a till receipt being stored (feed or import: the same path).
+
+    `check` runs before anything is written and may refuse the receipt by raising a DomainError;
+    `on_stored` runs inside the ingest transaction (an exception rolls the receipt back) and returns
+    what it adds to the feed's answer (merged into the 201 body, and replayed on an identical repost)."""
+
+    name: str
+
+    def check(self, *, data: Mapping[str, Any], card: Any | None, source: str, now: datetime) -> None: ...
+
+    def on_stored(self, *, receipt: Any, card: Any | None, source: str, now: datetime, user: Any) -> dict: ...
+
+
+class ReceiptFacts(Protocol):
+    """Fields an app adds to the receipt's API answer and page (points earned, invoice numbers, gifts…).
+    Called once per page of receipts, so the queries stay bounded: answers {receipt id: {field: value}}."""
+
+    name: str
+
+    def for_receipts(self, *, receipts: list[Any]) -> dict[int, dict[str, Any]]: ...
+
+
+card_lookup: Registry[CardLookup] = Registry("card_lookup")
+receipt_hooks: Registry[ReceiptHook] = Registry("receipt_hooks")
+receipt_facts: Registry[ReceiptFacts] = Registry("receipt_facts")
+
+
+def facts_for_receipts(receipts: list[Any]) -> dict[int, dict[str, Any]]:
+    merged: dict[int, dict[str, Any]] = {r.pk: {} for r in receipts}
+    for provider in receipt_facts:
+        for pk, values in provider.for_receipts(receipts=receipts).items():
+            merged.setdefault(pk, {}).update(values)
+    return merged
+
+
+def usable_card(card_number: str) -> Any | None:
+    """The card a receipt names through the registered lookup (None without one or when not usable)."""
+    for lookup in card_lookup:
+        card = lookup.usable_card(card_number=card_number)
+        if card is not None:
+            return card
+    return None
+
+
+# ---------------------------------------------------------------- refunds (R-RET-13)
+
+@dataclass(frozen=True)
+class RefundContext:
+    """One return of goods, as every refund source sees it.
+
+    `returned` maps the receipt's line numbers to the quantities this return takes back;
+    `earlier_returned` what earlier returns of the same receipt already took back (so a source can tell
+    what the receipt is still worth). `reference` is the return slip's number: a source keys what it
+    claws back by it, so applying the same slip twice takes nothing more (exactly once per return line)."""
+
+    receipt: Any
+    returned: Mapping[int, int]
+    earlier_returned: Mapping[int, int] = field(default_factory=dict)
+    point_cash_value: Mapping[str, Decimal] = field(default_factory=dict)  # R-RET-13, per wallet
+    gifts_returned: bool = False  # the customer hands back the gifts listed in the quote
+    reference: str = ""
+    user: Any = None
+
+
+@dataclass(frozen=True)
+class RefundItem:
+    """What a source takes back for a return: points, a gift, a voucher… and the cash deducted for
+    whatever cannot come back. `detail` carries source-specific fields (e.g. a gift's campaign, item,
+    quantity, value) for the quote's answer and the slip."""
+
+    source: str
+    description: str
+    reference: str = ""
+    points: int = 0  # points earned on the returned lines
+    reversed_points: int = 0  # taken back from the wallet
+    shortfall_points: int = 0  # already spent: paid for in cash
+    cash_amount: Decimal = Decimal("0.00")  # deducted from the refund
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    # Something the customer may hand back instead of paying for it (a campaign gift: {"campaign", "item",
+    # "quantity", "value"}); the returns quote lists these as `gifts_to_return` (R-GIFT-3, R-RET-13).
+    returnable: Mapping[str, Any] | None = None
+
+
+class RefundSource(Protocol):
+    """A benefit tied to a receipt that a return must take back (R-RET-13): `quote` says what would be
+    taken (no writes), `apply` takes it inside the refund's transaction, at most once per `reference`,
+    and never charges again for what was already taken back or used up before."""
+
+    name: str
+
+    def quote(self, ctx: RefundContext) -> list[RefundItem]: ...
+
+    def apply(self, ctx: RefundContext) -> list[RefundItem]: ...
+
+
+refund_sources: Registry[RefundSource] = Registry("refund_sources")
+
+
+def refund_quote(ctx: RefundContext) -> list[RefundItem]:
+    return [item for source in refund_sources for item in source.quote(ctx)]
+
+
+def refund_apply(ctx: RefundContext) -> list[RefundItem]:
+    """Call inside the refund's transaction: a source that fails rolls the refund back."""
+    return [item for source in refund_sources for item in source.apply(ctx)]
+
+
+# ---------------------------------------------------------------- pages
+
+@dataclass(frozen=True)
+class AdminInline:
+    """An inline that an app adds to another app's admin change page (`target` = "app_label.model")."""
+
+    name: str
+    target: str
+    inline: type
+
+
+class PagePanel(Protocol):
+    """A section an app adds to another app's counter page (`target`, e.g. "members.card" for Member 360).
+    `render` returns safe HTML, or "" when it has nothing to show for this object and user."""
+
+    name: str
+    target: str
+
+    def render(self, *, obj: Any, request: Any) -> str: ...
+
+
+admin_inlines: Registry[AdminInline] = Registry("admin_inlines")
+page_panels: Registry[PagePanel] = Registry("page_panels")
+
+
+def inlines_for(target: str) -> list[type]:
+    return [entry.inline for entry in admin_inlines if entry.target == target]
+
+
+def panels_for(*, target: str, obj: Any, request: Any) -> list[str]:
+    return [html for panel in page_panels if panel.target == target and (html := panel.render(obj=obj, request=request))]
