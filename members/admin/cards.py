@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from receipts.models import Receipt
 from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
 from servicedesk.errors import DomainError
+from servicedesk.extensions import panels_for
 
 from .. import pdf, rules, selectors, services
 from ..choices import QualificationKind, Wallet
@@ -115,9 +115,7 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def _member360_context(self, request, card: Card) -> dict:
         member = card.member
         numbers = list(member.cards.values_list("card_number", flat=True))
-        year = timezone.localdate().year
-        year_spend = (Receipt.objects.filter(card_number__in=numbers, business_date__year=year)
-                      .aggregate(s=Sum("total"))["s"]) or 0
+        year_spend = selectors.member_year_spend(member=member, year=timezone.localdate().year)
         receipts = list(Receipt.objects.filter(card_number__in=numbers).select_related("points").order_by("-rung_at")[:10])
         ledger = selectors.ledger_for_card(card=card, limit=50)
         user = request.user
@@ -136,6 +134,8 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 "replace": ReplaceForm() if user.has_perm("members.replace_card") else None,
             },
             "vouchers": list(card.vouchers.order_by("-id")[:5]),
+            # sections other apps add (birthday gift due, gift wrapping…): servicedesk.extensions.page_panels
+            "panels": panels_for(target="members.card", obj=card, request=request),
         }
 
     def member360_action(self, request, card_number, action):

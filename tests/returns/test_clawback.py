@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from servicedesk.extensions import RefundItem, refund_sources
 from returns.models import ReturnClawback
+from servicedesk.extensions import RefundItem, refund_sources
 from tests.returns.conftest import body
 
 pytestmark = pytest.mark.django_db
