@@ -114,6 +114,16 @@ class PointsOnReceiptFacts:
         return {r.pk: found.get(r.pk, {"points_earned": 0, "points_explanation": None}) for r in receipts}
 
 
+class PointsLedgerCheck:
+    """R-PTS-6: each card's dept/market points and stored value equal the sums of its ledger."""
+
+    name = "points"
+
+    def mismatches(self) -> list[str]:
+        return [f"{m['card_number']}: dept {m['dept']} market {m['market']} stored_value {m['stored_value']}"
+                for m in selectors.ledgers_mismatched()]
+
+
 def register() -> None:
     from servicedesk import extensions
 
@@ -123,4 +133,5 @@ def register() -> None:
     extensions.receipt_hooks.register(MembersOnReceipt())
     extensions.refund_sources.register(PointsRefund())
     extensions.receipt_facts.register(PointsOnReceiptFacts())
+    extensions.ledger_checks.register(PointsLedgerCheck())
     extensions.admin_inlines.register(extensions.AdminInline("members.points", "receipts.receipt", ReceiptPointsInline))

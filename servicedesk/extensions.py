@@ -18,6 +18,7 @@ one of the protocols below from its `AppConfig.ready()` — never at import time
 | `receipt_hooks`   | receipts.services.receipt_ingest  | the ingest transaction                   |
 | `receipt_facts`   | the receipt API and page          | reads, one call per page of receipts     |
 | `refund_sources`  | returns (quote; refund step)      | the quote (no writes); the refund's transaction |
+| `ledger_checks`   | verify_ledgers, the test suite    | a read of balances against their ledgers |
 | `admin_inlines`   | an app's ModelAdmin.get_inlines   | the admin change page of the target model |
 | `page_panels`     | counter pages (Member 360, …)     | the page's template context               |
 
@@ -195,6 +196,26 @@ def refund_quote(ctx: RefundContext) -> list[RefundItem]:
 def refund_apply(ctx: RefundContext) -> list[RefundItem]:
     """Call inside the refund's transaction: a source that fails rolls the refund back."""
     return [item for source in refund_sources for item in source.apply(ctx)]
+
+
+# ---------------------------------------------------------------- ledgers
+
+class LedgerCheck(Protocol):
+    """A cached balance that must equal the sum of its append-only ledger (points and stored value, gift
+    stock, invoice numbers…). `mismatches` answers one readable line per broken balance, [] when clean.
+    `verify_ledgers` and the test suite's after-each-test check run every registered check."""
+
+    name: str
+
+    def mismatches(self) -> list[str]: ...
+
+
+ledger_checks: Registry[LedgerCheck] = Registry("ledger_checks")
+
+
+def ledger_mismatches() -> dict[str, list[str]]:
+    """{check name: mismatches} for every check that found something."""
+    return {check.name: found for check in ledger_checks if (found := check.mismatches())}
 
 
 # ---------------------------------------------------------------- pages

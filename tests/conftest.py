@@ -29,7 +29,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def ledgers_still_balance(request):
-    """R-PTS-6 after every test's data: each card's balances equal the sums of its ledger (what
+    """R-PTS-6 after every test's data: every balance equals the sum of its ledger — points and stored
+    value, and every ledger another app registers (servicedesk.extensions.ledger_checks, what
     `verify_ledgers` checks). A test that breaks a balance on purpose is marked `ledger_mismatch_expected`."""
     if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
         request.fixturenames
@@ -39,9 +40,9 @@ def ledgers_still_balance(request):
     request.getfixturevalue("_django_db_helper")  # set up first, so the check below runs before the rollback
     yield
     if request.node.get_closest_marker("ledger_mismatch_expected") is None:
-        from members.selectors import ledgers_mismatched
+        from servicedesk.extensions import ledger_mismatches
 
-        assert ledgers_mismatched() == [], "a card's balance no longer equals its ledger (R-PTS-6)"
+        assert ledger_mismatches() == {}, "a balance no longer equals its ledger (R-PTS-6, verify_ledgers)"
 
 
 @pytest.fixture(autouse=True)
