@@ -163,3 +163,17 @@ def test_r_ret_12_refund_of_a_stored_value_receipt_goes_back_onto_the_card(api_a
     assert done["status"] == "refunded"
     assert card.stored_value == Decimal("500.00") and card.dept_points == 0
     assert_ledgers_clean()
+
+
+def test_receipt_facts_name_what_was_refunded(api_as, chain_users, make_receipt):
+    """Gifts and invoices count a receipt net of refunds through the receipt facts returns provides."""
+    from servicedesk.extensions import facts_for_receipts
+
+    receipt = make_receipt(lines=[("clothing", "280.00", 2)])
+    assert facts_for_receipts([receipt])[receipt.pk]["refunded"] == "0.00"
+    created = api_as(chain_users["clerk"]).post("/api/v1/returns/", body(receipt), format="json")
+    assert created.status_code == 201, created.json()
+    facts = facts_for_receipts([receipt])[receipt.pk]
+    assert facts["returned_lines"] == {1: 1} and facts["refunded"] == "280.00"
+    answer = api_as(chain_users["clerk"]).get(f"/api/v1/receipts/{receipt.side}/{receipt.number}/").json()
+    assert answer["refunded"] == "280.00" and answer["returned_lines"] == {"1": 1}
