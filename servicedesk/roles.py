@@ -16,9 +16,10 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-DESK_APPS = ("servicedesk", "receipts", "members", "complaints", "returns", "gifts", "invoices", "broadcast")
+DESK_APPS = tuple(settings.DESK_APPS)  # the one list lives in settings.py
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ DESK_APPS = [
     "gifts",
     "invoices",
     "broadcast",
+    "desk",
 ]
 
 INSTALLED_APPS = [
