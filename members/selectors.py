@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from receipts.models import Receipt
+from servicedesk.policies import policy_in_force
 
 from . import rules
 from .choices import CardStatus, EntryKind, Wallet
@@ -18,12 +19,7 @@ _POLICY_CACHE: dict[tuple[int, dt.datetime], rules.PolicyValues] = {}
 
 
 def policy_row_at(*, at: dt.datetime) -> MemberPolicy:
-    policy = MemberPolicy.objects.filter(effective_from__lte=at).order_by("-effective_from").first()
-    if policy is None:  # before the first version: the oldest one explains it
-        policy = MemberPolicy.objects.order_by("effective_from").first()
-    if policy is None:
-        raise MemberPolicy.DoesNotExist("no membership policy: run migrate")
-    return policy
+    return policy_in_force(MemberPolicy, at=at)  # the one lookup and fallback (servicedesk/policies.py)
 
 
 def policy_at(*, at: dt.datetime) -> rules.PolicyValues:
