@@ -11,10 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.services import stored_value_refund
-from receipts.choices import PaymentMethod
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
+from servicedesk.extensions import refund_pay
 from servicedesk.numbering import number_next
 
 from . import clawback, events, explain, rules, selectors
@@ -172,8 +171,8 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
                            cash_amount=i.cash_amount) for i in items])
         if items:
             events.return_clawed_back_event(return_request=rr, user=user, items=items)
-        if rr.payment_method == PaymentMethod.STORED_VALUE:  # refund by the original payment method (R-RET-12)
-            stored_value_refund(receipt=rr.receipt, amount=rr.net_refund, reference=rr.number, user=user)
+        # Refund by the original payment method (R-RET-12): stored value goes back onto the card (members).
+        refund_pay(receipt=rr.receipt, amount=rr.net_refund, reference=rr.number, user=user)
     rr.save(update_fields=update)
     events.return_signed_event(return_request=rr, step=step, user=user)
     if rr.status == ReturnStatus.AWAITING_APPROVAL:

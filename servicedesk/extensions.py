@@ -18,6 +18,7 @@ one of the protocols below from its `AppConfig.ready()` — never at import time
 | `receipt_hooks`   | receipts.services.receipt_ingest  | the ingest transaction                   |
 | `receipt_facts`   | the receipt API and page          | reads, one call per page of receipts     |
 | `refund_sources`  | returns (quote; refund step)      | the quote (no writes); the refund's transaction |
+| `refund_payouts`  | returns (refund step)             | the refund's transaction                  |
 | `ledger_checks`   | verify_ledgers, the test suite    | a read of balances against their ledgers |
 | `admin_inlines`   | an app's ModelAdmin.get_inlines   | the admin change page of the target model |
 | `page_panels`     | counter pages (Member 360, …)     | the page's template context               |
@@ -186,7 +187,23 @@ class RefundSource(Protocol):
     def apply(self, ctx: RefundContext) -> list[RefundItem]: ...
 
 
+class RefundPayout(Protocol):
+    """Pays a refund back by the receipt's original payment method when an app holds that money
+    (members: stored value onto the card, R-RET-12, R-RBT-4). `pay` answers True when it paid; inside the
+    refund's transaction, idempotent per `reference`. A refund no payout claims is paid at the cash desk."""
+
+    name: str
+
+    def pay(self, *, receipt: Any, amount: Decimal, reference: str, user: Any) -> bool: ...
+
+
 refund_sources: Registry[RefundSource] = Registry("refund_sources")
+refund_payouts: Registry[RefundPayout] = Registry("refund_payouts")
+
+
+def refund_pay(*, receipt: Any, amount: Decimal, reference: str, user: Any) -> bool:
+    """Let the app that holds the receipt's payment method pay the refund back (the first that does)."""
+    return any(payout.pay(receipt=receipt, amount=amount, reference=reference, user=user) for payout in refund_payouts)
 
 
 def refund_quote(ctx: RefundContext) -> list[RefundItem]:
