@@ -293,6 +293,14 @@ def qualification_for(*, kind: str, total: Decimal, policy: PolicyValues) -> Qua
     raise ValueError(kind)
 
 
+def qualification_reuse_refused(*, kind: str, earlier_kinds: set[str]) -> bool:
+    """R-VIP-1/2/3: a day's receipts qualify one card only; a group or prepaid-card purchase qualifies several
+    cards of its own kind (R-VIP-2/3 count them), never a card of another kind."""
+    if not earlier_kinds:
+        return False
+    return kind == "daily_spend" or bool(earlier_kinds - {kind})
+
+
 def upgrade_due(*, tier: str, year_spend: Decimal, policy: PolicyValues) -> bool:
     """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum."""
     return tier == GOLD and year_spend >= policy.upgrade_year_spend

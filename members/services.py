@@ -179,9 +179,7 @@ def _qualifying_receipts_check(*, kind: str, tier: str, keys: list[tuple[str, st
     if len({r.business_date for r in locked}) > 1:
         raise RuleViolation(_("The receipts must be of one business day."), code=code, fields={"receipts": ["days"]})
     uses = QualificationUse.objects.filter(receipt__in=locked)
-    if kind == QualificationKind.DAILY_SPEND and uses.exists():
-        raise RuleViolation(_("A receipt already qualified another card."), code=code, fields={"receipts": ["used"]})
-    if kind != QualificationKind.DAILY_SPEND and uses.exclude(kind=kind).exists():
+    if rules.qualification_reuse_refused(kind=kind, earlier_kinds=set(uses.values_list("kind", flat=True))):
         raise RuleViolation(_("A receipt already qualified another card."), code=code, fields={"receipts": ["used"]})
     total = sum((r.total for r in locked), Decimal("0.00"))
     result = rules.qualification_for(kind=kind, total=total, policy=policy)

@@ -19,7 +19,7 @@ from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
 from servicedesk.errors import DomainError
 from servicedesk.extensions import panels_for
 
-from .. import pdf, rules, selectors, services
+from .. import pdf, selectors, services
 from ..choices import QualificationKind, Wallet
 from ..forms import AdjustForm, EnrolForm, RedeemForm, ReplaceForm, VoucherForm, parse_receipt_keys
 from ..models import (
@@ -206,27 +206,11 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         kind = request.GET.get("kind", QualificationKind.DAILY_SPEND)
         keys = parse_receipt_keys(request.GET.get("receipts", ""))
-        found, missing, used = [], [], []
-        for side, number in keys[:50]:
-            receipt = Receipt.objects.filter(side=side, number=number).first()
-            if receipt is None:
-                missing.append(number)
-                continue
-            found.append(receipt)
-            if receipt.qualified_cards.exists():
-                used.append(number)
-        total = sum((r.total for r in found), 0)
-        days = sorted({r.business_date.isoformat() for r in found})
-        if kind == QualificationKind.LEGACY_CARD:
-            result = {"tier": "gold", "cards": 1, "rule": "R-VIP-5"}
-        else:
-            try:
-                q = rules.qualification_for(kind=kind, total=total, policy=selectors.policy_at(at=timezone.now()))
-            except ValueError:
-                return JsonResponse({"error": "kind"}, status=400)
-            result = {"tier": q.tier, "cards": q.cards, "rule": q.rule}
-        return JsonResponse({"total": f"{total:.2f}", "days": days, "missing": missing, "used": used,
-                             "ok": bool(result["tier"]) and not missing and len(days) <= 1 and not used, **result})
+        try:
+            preview = selectors.qualification_preview(kind=kind, keys=keys, now=timezone.now())
+        except ValueError:
+            return JsonResponse({"error": "kind"}, status=400)
+        return JsonResponse(preview)
 
     def application_pdf_view(self, request, card_number):
         card = get_object_or_404(Card.objects.select_related("member", "issued_by"), card_number=card_number)

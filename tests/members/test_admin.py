@@ -219,3 +219,17 @@ def test_policy_in_force_is_read_only_and_copied_into_a_new_version(client, supe
     assert new.effective_from > timezone.now()
     assert CategoryRate.objects.filter(policy=new).count() == CategoryRate.objects.filter(policy=policy).count()
     assert c.get(reverse("admin:members_memberpolicy_change", args=[new.pk])).context["has_change_permission"] is True
+
+
+def test_r_vip_2_live_check_lets_a_group_purchase_receipt_qualify_its_next_card(client, clerk, card_stock):
+    """The live check applies the service's own reuse rule: a group purchase (R-VIP-2) qualifies several cards."""
+    from members.choices import QualificationKind
+    from members.models import QualificationUse
+
+    receipt = ReceiptFactory(total=D("20000.00"), number="D20261123-000009")
+    card = CardFactory()
+    QualificationUse.objects.create(receipt=receipt, card=card, kind=QualificationKind.GROUP_PURCHASE)
+    c = logged_in(client, clerk)
+    group = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "group_purchase"}).json()
+    daily = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "daily_spend"}).json()
+    assert group["used"] == [] and daily["used"] == [receipt.number] and daily["ok"] is False
