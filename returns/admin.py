@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from receipts.choices import PaymentMethod
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confirmation_page, confirmed
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import rules, selectors, services
+from .choices import ReturnStatus
 from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
 from .pdf import return_slip_pdf
@@ -194,8 +196,11 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def sign_view(self, request, pk):
         if request.method != "POST":
             raise PermissionDenied
-        rr = get_object_or_404(ReturnRequest, pk=pk)
+        rr = get_object_or_404(ReturnRequest.objects.select_related("receipt"), pk=pk)
         step = request.POST.get("step", "")
+        if (step == "refund" and rr.status == ReturnStatus.AWAITING_REFUND and not confirmed(request)
+                and request.user.has_perm("returns.refund_return")):
+            return self._refund_confirm(request, rr)
         try:
             rr = services.return_sign(return_request=rr, step=step, user=request.user)
         except NotAllowed as exc:
@@ -208,6 +213,17 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             messages.success(request, _("%(number)s: %(status)s.") % {"number": rr.number,
                                                                       "status": rr.get_status_display()})
         return self._back(request, rr)
+
+    def _refund_confirm(self, request, rr: ReturnRequest):
+        """The cashier sees the money before paying it out (R-RET-12, R-RET-13): nothing is written yet."""
+        method = PaymentMethod(rr.payment_method).label if rr.payment_method in PaymentMethod.values else rr.payment_method
+        lines = [(_("Slip"), rr.number), (_("Receipt"), str(rr.receipt)),
+                 (_("Goods refund"), f"{rr.refund_amount:.2f}"), (_("Deducted (R-RET-13)"), f"{rr.clawback_amount:.2f}"),
+                 (_("Pay back now"), f"{rr.net_refund:.2f}"), (_("Refund by"), str(method))]
+        return confirmation_page(request, title=_("Pay out the refund?"), lines=lines,
+                                 action_url=reverse("admin:returns_returnrequest_sign", args=[rr.pk]),
+                                 cancel_url=reverse("admin:returns_returnrequest_change", args=[rr.pk]),
+                                 confirm_label=_("Refund %(amount)s") % {"amount": f"{rr.net_refund:.2f}"})
 
     def reject_view(self, request, pk):
         if request.method != "POST":

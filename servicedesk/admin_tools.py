@@ -99,3 +99,22 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     extra = 0
     can_delete = False
+
+
+def confirmation_page(request, *, title: str, lines: list[tuple[str, str]], action_url: str, cancel_url: str,
+                      confirm_label: str, warning: str = ""):
+    """The second step before anything irreversible (refund, voucher issue, redemption, card block and
+    replacement…): what is about to happen, with the amounts, and one button that posts the same form
+    again with `confirm=1`. Works without JavaScript; nothing is written until the user confirms."""
+    from django.contrib import admin as django_admin
+    from django.template.response import TemplateResponse
+
+    fields = [(key, value) for key, values in request.POST.lists() if key not in ("csrfmiddlewaretoken", "confirm")
+              for value in values]
+    context = {**django_admin.site.each_context(request), "title": title, "lines": lines, "fields": fields,
+               "action_url": action_url, "cancel_url": cancel_url, "confirm_label": confirm_label, "warning": warning}
+    return TemplateResponse(request, "servicedesk/confirm.html", context)
+
+
+def confirmed(request) -> bool:
+    return request.POST.get("confirm") == "1"

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin, confirmation_page, confirmed
 from servicedesk.errors import DomainError
 from servicedesk.extensions import panels_for
 
-from .. import pdf, selectors, services
+from .. import pdf, rules, selectors, services
 from ..choices import QualificationKind, Wallet
 from ..forms import AdjustForm, EnrolForm, RedeemForm, ReplaceForm, VoucherForm, parse_receipt_keys
 from ..models import (
@@ -151,6 +151,8 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             messages.error(request, "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
             return redirect(target)
         d = form.cleaned_data
+        if action != "adjust" and not confirmed(request):
+            return self._member360_confirm(request, card=card, action=action, data=d, cancel_url=target)
         try:
             if action == "voucher":
                 voucher = services.voucher_exchange(card=card, points=d["points"], user=request.user)
@@ -171,6 +173,34 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 raise PermissionDenied from exc
             messages.error(request, f"{exc.detail} ({exc.code})")
         return redirect(target)
+
+    def _member360_confirm(self, request, *, card: Card, action: str, data: dict, cancel_url: str):
+        """What the voucher, redemption or replacement is about to do, with its amounts (nothing written yet)."""
+        policy = selectors.policy_at(at=timezone.now())
+        who = (_("Card"), f"{card.member.name} — {card.card_number} ({card.get_tier_display()})")
+        url = reverse("admin:members_card_360_action", args=[card.card_number, action])
+        if action == "voucher":
+            value = rules.voucher_value(points=int(data["points"]), table=policy.vouchers)
+            lines = [who, (_("Supermarket points deducted"), str(data["points"])),
+                     (_("Voucher value"), f"{value:.2f}" if value is not None else _("not on the voucher table")),
+                     (_("Supermarket points after"), str(card.market_points - int(data["points"])))]
+            return confirmation_page(request, title=_("Issue a goods voucher?"), lines=lines, action_url=url,
+                                     cancel_url=cancel_url, confirm_label=_("Issue the voucher"))
+        if action == "redeem":
+            lines = [who, (_("Department-store points redeemed"), str(data["points"])),
+                     (_("For"), data["reference"]), (_("Points after"), str(card.dept_points - int(data["points"])))]
+            return confirmation_page(request, title=_("Redeem points for a gift?"), lines=lines, action_url=url,
+                                     cancel_url=cancel_url, confirm_label=_("Redeem the points"))
+        lost = data["reason"] == "lost"
+        lines = [who, (_("Reason"), dict(ReplaceForm.base_fields["reason"].choices).get(data["reason"], data["reason"])),
+                 (_("Fee"), f"{policy.card_fee:.2f}" if lost else "0.00"),
+                 (_("The old card"), _("is blocked at once (R-CARD-1)") if lost else _("is replaced (R-CARD-2)")),
+                 (_("Balances moved to the new card"),
+                  _("%(d)s dept points, %(m)s market points, %(s)s stored value")
+                  % {"d": card.dept_points, "m": card.market_points, "s": f"{card.stored_value:.2f}"})]
+        return confirmation_page(request, title=_("Block and replace this card?") if lost else _("Replace this card?"),
+                                 lines=lines, action_url=url, cancel_url=cancel_url,
+                                 confirm_label=_("Block and issue a new card") if lost else _("Issue a new card"))
 
     # ---- enrolment counter page
 

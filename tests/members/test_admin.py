@@ -58,10 +58,16 @@ def test_member_360_forbidden_for_cashier_and_dept_supervisor(client, user_in_ro
     assert c.get(reverse("admin:members_card_360"), {"card": card.card_number}).status_code == 403
 
 
-def test_member_360_voucher_action(client, clerk):
+def test_member_360_voucher_action_asks_first_with_the_value(client, clerk):
     card = card_with_balance(market=1000)
     c = logged_in(client, clerk)
-    r = c.post(reverse("admin:members_card_360_action", args=[card.card_number, "voucher"]), {"points": 1000})
+    url = reverse("admin:members_card_360_action", args=[card.card_number, "voucher"])
+    ask = c.post(url, {"points": 1000})
+    html = ask.content.decode()
+    assert ask.status_code == 200 and 'id="confirm-summary"' in html
+    assert "60.00" in html and "1000" in html  # R-RBT-2: 1,000 points → a 60.00 voucher, said before it happens
+    assert Card.objects.get(pk=card.pk).market_points == 1000 and not card.vouchers.exists()  # nothing written yet
+    r = c.post(url, {"points": 1000, "confirm": "1"})
     assert r.status_code == 302
     assert Card.objects.get(pk=card.pk).market_points == 0
     voucher = card.vouchers.get()
@@ -233,3 +239,14 @@ def test_r_vip_2_live_check_lets_a_group_purchase_receipt_qualify_its_next_card(
     group = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "group_purchase"}).json()
     daily = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "daily_spend"}).json()
     assert group["used"] == [] and daily["used"] == [receipt.number] and daily["ok"] is False
+
+
+def test_r_card_1_lost_card_block_asks_first_with_the_fee(client, clerk, card_stock):
+    card = card_with_balance(dept=120, member=MemberFactory(id_number="11010519491231002X"))
+    c = logged_in(client, clerk)
+    url = reverse("admin:members_card_360_action", args=[card.card_number, "replace"])
+    ask = c.post(url, {"reason": "lost", "id_number": "11010519491231002X"})
+    assert ask.status_code == 200 and "5.00" in ask.content.decode() and "120" in ask.content.decode()
+    assert Card.objects.get(pk=card.pk).status == "active"
+    c.post(url, {"reason": "lost", "id_number": "11010519491231002X", "confirm": "1"})
+    assert Card.objects.get(pk=card.pk).status == "blocked"

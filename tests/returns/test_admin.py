@@ -193,3 +193,18 @@ def test_changelist_finds_slip_by_receipt_number(client, chain_users, make_recei
     page = logged(client, chain_users["clerk"]).get(reverse("admin:returns_returnrequest_changelist"),
                                                     {"q": receipt.number})
     assert list(page.context["cl"].result_list) == [rr]
+
+
+def test_r_ret_12_the_cashier_confirms_the_amount_before_the_refund(client, chain_users, make_receipt):
+    rr = slip(make_receipt(lines=[("clothing", "268.00", 1)]), chain_users["clerk"])
+    for step, role in (("counter_check", "counter_staff"), ("approve", "dept_supervisor"),
+                       ("loss_prevention", "loss_prevention")):
+        services.return_sign(return_request=rr, step=step, user=chain_users[role])
+    sign = reverse("admin:returns_returnrequest_sign", args=[rr.pk])
+    ask = logged(client, chain_users["cashier"]).post(sign, {"step": "refund"})
+    assert ask.status_code == 200 and "268.00" in ask.content.decode()
+    rr.refresh_from_db()
+    assert rr.status == "awaiting_refund"  # nothing paid before the confirmation
+    client.post(sign, {"step": "refund", "confirm": "1"})
+    rr.refresh_from_db()
+    assert rr.status == "refunded"

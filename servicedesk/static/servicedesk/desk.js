@@ -7,7 +7,7 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var active = document.activeElement;
-    if (!active || active === document.body) {
+    if ((!active || active === document.body) && !document.querySelector("[autofocus]")) {
       var box = document.getElementById("desk-scan-head");
       if (box) { box.focus(); }
     }
