@@ -15,15 +15,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confirmation_page, confirmed
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confirmation_page, confirmed, readable_parameters
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import rules, selectors, services
-from .choices import ReturnStatus
+from .choices import ReturnStatus, SignStep
 from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
 from .pdf import return_slip_pdf
@@ -49,10 +50,14 @@ class ReturnPolicyAdmin(SimpleHistoryAdmin):
 class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
     fields = readonly_fields = ["receipt_line", "quantity", "paid_unit_price", "refund_unit_price", "refund_amount",
-                                "rules"]
+                                "rules_applied"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("receipt_line")
+
+    @admin.display(description=gettext_lazy("rules applied"))
+    def rules_applied(self, obj):
+        return ", ".join(obj.rules or []) or "—"
 
 
 class ReturnClawbackInline(ReadOnlyInline):
@@ -61,9 +66,25 @@ class ReturnClawbackInline(ReadOnlyInline):
                                 "cash_amount", "created_at"]
 
 
+def _param_labels() -> dict:
+    labels = {name: field.label for name, field in ReturnCounterForm.base_fields.items()
+              if name in services.CONDITION_KEYS}
+    return {**labels, "rules": _("rules"), "refund_amount": _("refund"), "status": _("status"), "reason": _("reason"),
+            "items": _("clawed back"), "source": _("source"), "points": _("points"), "reversed_points": _("reversed"),
+            "shortfall_points": _("already spent"), "cash_amount": _("deducted"), "clean": _("Clean")}
+
+
+def _param_values() -> dict:
+    return {"status": dict(ReturnStatus.choices), "source": {"points": _("points"), "gifts": _("gifts")}}
+
+
 class ReturnEventInline(ReadOnlyInline):
     model = ReturnEvent
-    fields = readonly_fields = ["created_at", "type", "user", "parameters"]
+    fields = readonly_fields = ["created_at", "type", "user", "details"]
+
+    @admin.display(description=gettext_lazy("details"))
+    def details(self, obj):
+        return readable_parameters(obj.parameters, labels=_param_labels(), values=_param_values())
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -80,12 +101,25 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     inlines = [ReturnLineInline, ReturnClawbackInline, ReturnEventInline]
     change_list_template = "returns/returnrequest_changelist.html"
     change_form_template = "returns/returnrequest_change_form.html"
-    readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition", "quality_report_ref",
-                       "rules", "explanation", "refund_amount", "clawback_amount", "points_reversed", "approval_level",
-                       "payment_method", "responsible_counter", "responsible_salesperson", "created_by", "created_at",
+    readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition_checked",
+                       "quality_report_ref", "rules_applied", "explanation", "refund_amount", "clawback_amount",
+                       "points_reversed", "approval_level", "refund_by", "responsible_counter", "responsible_salesperson",
+                       "created_by", "created_at",
                        "counter_checked_by", "counter_checked_at", "approved_by", "approved_at", "loss_prevention_by",
                        "loss_prevention_at", "refunded_by", "refunded_at", "rejected_by", "rejected_at", "reject_reason"]
     fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("condition of the goods"))
+    def condition_checked(self, obj):
+        return readable_parameters(obj.condition, labels=_param_labels())
+
+    @admin.display(description=gettext_lazy("rules applied"))
+    def rules_applied(self, obj):
+        return ", ".join(obj.rules or []) or "—"
+
+    @admin.display(description=gettext_lazy("refund by"))
+    def refund_by(self, obj):
+        return PaymentMethod(obj.payment_method).label if obj.payment_method in PaymentMethod.values else obj.payment_method
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
@@ -129,7 +163,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         if rr is not None:
             perms = services.user_sign_perms(request.user)
             extra["sign_steps"] = [
-                step for step, t in rules.SIGN_STEPS.items()
+                (step, SignStep(step).label) for step, t in rules.SIGN_STEPS.items()
                 if rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
                                       is_creator=rr.created_by_id == request.user.pk, perms=perms) is None
                 and t.source == rr.status]

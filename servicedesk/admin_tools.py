@@ -118,3 +118,23 @@ def confirmation_page(request, *, title: str, lines: list[tuple[str, str]], acti
 
 def confirmed(request) -> bool:
     return request.POST.get("confirm") == "1"
+
+
+def readable_parameters(parameters, *, labels: dict, values: dict | None = None) -> str:
+    """An event's or a slip's JSON as words for people: each key by its translated label, each coded value
+    by its label (statuses, steps, sources), lists joined, booleans as ✓/✗ — never a JSON blob."""
+    from django.utils.html import format_html_join
+
+    values = values or {}
+
+    def word(key, value):
+        if isinstance(value, bool):
+            return "✓" if value else "✗"
+        if isinstance(value, list | tuple):
+            return ", ".join(str(word(key, v)) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{labels.get(k, k)} {word(k, v)}" for k, v in value.items())
+        return values.get(key, {}).get(value, value)
+
+    items = [(labels.get(k, k), word(k, v)) for k, v in (parameters or {}).items()]
+    return format_html_join("", "<span class=\"desk-param\">{}: {}</span> ", items) if items else "—"

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from returns import services
 from returns.models import ReturnRequest
@@ -208,3 +209,15 @@ def test_r_ret_12_the_cashier_confirms_the_amount_before_the_refund(client, chai
     client.post(sign, {"step": "refund", "confirm": "1"})
     rr.refresh_from_db()
     assert rr.status == "refunded"
+
+
+def test_slip_page_shows_words_not_codes(client, chain_users, make_receipt):
+    """The counter issue: sign buttons name the step, the condition and the event log are words, never JSON."""
+    rr = slip(make_receipt(lines=[("clothing", "268.00", 1)]), chain_users["clerk"])
+    client.force_login(chain_users["counter_staff"])
+    with translation.override("zh-hans"):
+        html = client.get(reverse("admin:returns_returnrequest_change", args=[rr.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+                          ).content.decode()
+    assert "签字：柜组验货" in html
+    assert "counter_check</button>" not in html and '{"tags_intact"' not in html and "[&quot;R-RET" not in html
+    assert "微信" in html  # the refund method as its label, not `wechat`
