@@ -182,8 +182,8 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 messages.error(request, _("No such receipt."))
                 return redirect(reverse("admin:returns_returnrequest_counter"))
         elif lookup.is_valid():
-            receipt = Receipt.objects.filter(side=lookup.cleaned_data["side"],
-                                             number=lookup.cleaned_data["number"].strip()).first()
+            receipt = selectors.receipt_for_return(side=lookup.cleaned_data["side"],
+                                                   number=lookup.cleaned_data["number"].strip())
             if receipt is None:
                 lookup.add_error("number", _("R-RET-1: no till receipt with this number — no return without proof."))
         if receipt is not None:

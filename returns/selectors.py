@@ -17,6 +17,17 @@ def return_policy_in_force(*, on: date) -> ReturnPolicy:
     return policy_in_force(ReturnPolicy, at=on)  # the one lookup and fallback (servicedesk/policies.py)
 
 
+def receipt_for_return(*, side: str, number: str) -> Receipt | None:
+    """The receipt the clerk scanned. The number says its side (an `M…` receipt is the supermarket's), so a
+    side picked wrongly on the form does not hide it: when the chosen side has no such number but exactly
+    one side does, that one is meant."""
+    receipt = Receipt.objects.filter(side=side, number=number).first()
+    if receipt is None:
+        found = list(Receipt.objects.filter(number=number)[:2])
+        receipt = found[0] if len(found) == 1 else None
+    return receipt
+
+
 def returned_quantities(*, receipt: Receipt, excluding: ReturnRequest | None = None) -> dict[int, int]:
     """Pieces of each receipt line (by line_no) already on a slip that was not rejected (other than `excluding`)."""
     lines = ReturnLine.objects.filter(receipt_line__receipt=receipt).exclude(return_request__status=ReturnStatus.REJECTED)

@@ -221,3 +221,11 @@ def test_slip_page_shows_words_not_codes(client, chain_users, make_receipt):
     assert "签字：柜组验货" in html
     assert "counter_check</button>" not in html and '{"tags_intact"' not in html and "[&quot;R-RET" not in html
     assert "微信" in html  # the refund method as its label, not `wechat`
+
+
+def test_r_ret_1_a_supermarket_receipt_is_found_whatever_side_was_picked(client, chain_users, make_receipt):
+    receipt = make_receipt(side="market", lines=[("grocery", "35.00", 1)])
+    client.force_login(chain_users["clerk"])
+    page = client.get(reverse("admin:returns_returnrequest_counter"), {"side": "dept", "number": receipt.number})
+    assert page.status_code == 200 and "R-RET-1" not in page.content.decode()
+    assert page.context["receipt"] == receipt
