@@ -136,6 +136,8 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             "vouchers": list(card.vouchers.order_by("-id")[:5]),
             # sections other apps add (birthday gift due, gift wrapping…): servicedesk.extensions.page_panels
             "panels": panels_for(target="members.card", obj=card, request=request),
+            # a blocked or replaced card leads to the card now carrying its balances (R-CARD-1/2)
+            "current_card": selectors.card_current(card=card) if card.status != "active" else None,
         }
 
     def member360_action(self, request, card_number, action):

@@ -250,3 +250,13 @@ def test_r_card_1_lost_card_block_asks_first_with_the_fee(client, clerk, card_st
     assert Card.objects.get(pk=card.pk).status == "active"
     c.post(url, {"reason": "lost", "id_number": "11010519491231002X", "confirm": "1"})
     assert Card.objects.get(pk=card.pk).status == "blocked"
+
+
+def test_r_card_1_a_blocked_card_leads_to_its_replacement(client, clerk, card_stock):
+    from members import services
+
+    card = card_with_balance(dept=120, member=MemberFactory(id_number="11010519491231002X"))
+    new = services.card_replace(card=card, reason="lost", id_number="11010519491231002X", user=clerk).new_card
+    c = logged_in(client, clerk)
+    html = c.get(reverse("admin:members_card_360"), {"card": card.card_number}).content.decode()
+    assert 'id="member-360-replaced"' in html and f"?card={new.card_number}" in html
