@@ -182,6 +182,11 @@ class Complaint(TimeStampedModel):
             # R-CMP-7: a view_ permission, so every desk role that reads complaints (complaints.view_*) sees it
             ("view_complaint_review", _("Can see the complaint review and statistics")),
             ("mark_typical_case", _("Can choose typical cases for the weekly meeting")),
+            # Who is told and who signs, by permission (never a group name): the desk supervisor receives
+            # serious-case alerts and level-1 escalations (R-CMP-2, R-CMP-4) ...
+            ("supervise_complaints", _("Receives serious-case alerts and level-1 escalations")),
+            # ... the operations manager / GM approves serious and level-2 cases and receives level 2.
+            ("approve_serious", _("Can approve serious and level-2 complaints (general manager)")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(escalation_level__lte=2), name="cmp_escalation_level_0_2"),

@@ -90,6 +90,13 @@ def is_serious(*, serious: bool, consumer_association: bool, product_safety: boo
     return bool(serious or consumer_association or product_safety)
 
 
+# The permission a job needs, by approval level (approval_level's answer) and escalation level: people
+# are found with servicedesk.selectors.users_with_perm, never by group name.
+APPROVER_PERMISSION = {"desk_supervisor": "complaints.supervise_complaints", "ops_manager": "complaints.approve_serious"}
+ESCALATION_PERMISSION = {1: "complaints.supervise_complaints", 2: "complaints.approve_serious"}
+SUPERVISOR_ALERT_PERMISSION = "complaints.supervise_complaints"  # R-CMP-4
+
+
 def approval_level(*, serious: bool, consumer_association: bool, product_safety: bool, escalation_level: int) -> str:
     """R-CMP-3: the desk supervisor approves; the GM (operations manager) for serious cases and for a
     case escalated to level 2."""

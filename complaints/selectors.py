@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from servicedesk.selectors import users_with_perm
 
 from . import rules
 from .choices import ComplaintStatus, ComplaintType, Satisfaction
@@ -60,8 +61,19 @@ def complaints_awaiting_feedback_for(*, user) -> QuerySet[Complaint]:
     return Complaint.objects.filter(status=ComplaintStatus.AWAITING_FEEDBACK, department__staff=user)
 
 
-def users_in_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk")
+def escalation_recipients(*, level: int) -> QuerySet:
+    """R-CMP-2: level 1 → the desk supervisors, level 2 → the operations managers (by permission)."""
+    return users_with_perm(rules.ESCALATION_PERMISSION[level])
+
+
+def approvers_for(*, level: str) -> QuerySet:
+    """R-CMP-3/4: who signs the handling at an approval level ("desk_supervisor" or "ops_manager")."""
+    return users_with_perm(rules.APPROVER_PERMISSION[level])
+
+
+def supervisors_to_alert() -> QuerySet:
+    """R-CMP-4: serious, consumer-association and product-safety cases reach the desk supervisors at once."""
+    return users_with_perm(rules.SUPERVISOR_ALERT_PERMISSION)
 
 
 def forbidden_phrases() -> list[tuple[str, str, str]]:

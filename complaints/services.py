@@ -85,7 +85,7 @@ def _alert_supervisors(complaint: Complaint, *, user) -> None:
     ) if flag]
     title = _("Serious complaint %(number)s (%(reasons)s)") % {"number": complaint.number, "reasons": ", ".join(reasons)}
     body = f"{complaint.customer_name} {complaint.phone}\n{complaint.cause}"
-    for sup in selectors.users_in_role("desk_supervisor"):
+    for sup in selectors.supervisors_to_alert():
         notification_send(recipient=sup, title=title, body=body, url=_ticket_url(complaint),
                           key=f"cmp:{complaint.pk}:serious")
     complaint.supervisor_alerted_at = timezone.now()
@@ -242,7 +242,7 @@ def complaint_feedback(*, complaint: Complaint, user, investigation: str, result
                            note=proposed_handling, late=now > c.feedback_by)
     level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
                                  product_safety=c.product_safety, escalation_level=c.escalation_level)
-    for approver in selectors.users_in_role(level).exclude(pk=user.pk):
+    for approver in selectors.approvers_for(level=level).exclude(pk=user.pk):
         notification_send(recipient=approver, title=_("Complaint %(number)s: handling to approve") % {"number": c.number},
                           body=proposed_handling[:500], url=_ticket_url(c),
                           key=f"cmp:{c.pk}:approve:{c.answered_at.timestamp():.0f}")
@@ -256,7 +256,7 @@ def _check_approver(user, c: Complaint) -> None:
         raise NotAllowed(_("Whoever proposed the handling does not approve it."), code="R-CMP-3")
     level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
                                  product_safety=c.product_safety, escalation_level=c.escalation_level)
-    if level == "ops_manager" and not (user.is_superuser or user.groups.filter(name="ops_manager").exists()):
+    if level == "ops_manager" and not user.has_perm(rules.APPROVER_PERMISSION[level]):  # R-CMP-4: the GM
         raise NotAllowed(_("Serious and escalated cases are approved by the general manager."), code="R-CMP-4")
 
 
@@ -361,8 +361,7 @@ def complaint_followup(*, complaint: Complaint, user, satisfaction: str, note: s
     events.complaint_event(complaint=c, type=ComplaintEventType.FOLLOWED_UP, user=user, from_status=old, note=note,
                            satisfaction=satisfaction, outcome=outcome)
     if outcome == DissatisfiedOutcome.ESCALATE:
-        role = "desk_supervisor" if c.escalation_level == 1 else "ops_manager"
-        for boss in selectors.users_in_role(role):
+        for boss in selectors.escalation_recipients(level=c.escalation_level):
             notification_send(recipient=boss, title=_("Dissatisfied customer: %(number)s") % {"number": c.number},
                               body=note or c.cause, url=_ticket_url(c), key=f"cmp:{c.pk}:followup:{follow.pk}")
     return follow
@@ -421,8 +420,7 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
     now = now or timezone.now()
     policy = selectors.clock_policy(on=timezone.localdate(now))
     candidate_ids = list(selectors.complaints_overdue(now=now, policy=policy).order_by("pk").values_list("pk", flat=True))
-    supervisors = list(selectors.users_in_role("desk_supervisor"))
-    managers = list(selectors.users_in_role("ops_manager"))
+    recipients = {level: list(selectors.escalation_recipients(level=level)) for level in (1, 2)}
     escalated = 0
     for start in range(0, len(candidate_ids), chunk):
         ids = candidate_ids[start:start + chunk]
@@ -443,7 +441,7 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
                 due = c.due_at
                 what = _("not routed") if c.status == ComplaintStatus.AWAITING_ROUTING else _("department feedback overdue")
                 for level in range(old + 1, new + 1):
-                    for boss in supervisors if level == 1 else managers:
+                    for boss in recipients[level]:
                         notification_send(
                             recipient=boss,
                             title=_("Complaint %(number)s escalated (level %(level)s): %(what)s")

@@ -77,6 +77,7 @@ ROLES: dict[str, Role] = {
                 "members.*",
                 "members.view_unmasked",  # R-VIP-7: the supervisor may see full phone and ID numbers
                 "complaints.*",
+                "-complaints.approve_serious",  # R-CMP-4: serious and level-2 cases are the GM's
                 "returns.add_returnrequest",
                 "gifts.*",
                 "invoices.*",
@@ -106,6 +107,7 @@ ROLES: dict[str, Role] = {
                 "returns.approve_return",
                 "returns.approve_over_limit",  # R-RET-11: above the supervisor limit
                 "complaints.approve_handling",
+                "complaints.approve_serious",  # R-CMP-4: serious and level-2 cases
                 "complaints.answer_feedback",
                 "servicedesk.change_notification",
             ),
