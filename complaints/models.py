@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from servicedesk.models import TimeStampedModel
+from servicedesk.privacy import mask_phone
 
 from .choices import (
     Channel,
@@ -187,6 +189,8 @@ class Complaint(TimeStampedModel):
             ("supervise_complaints", _("Receives serious-case alerts and level-1 escalations")),
             # ... the operations manager / GM approves serious and level-2 cases and receives level 2.
             ("approve_serious", _("Can approve serious and level-2 complaints (general manager)")),
+            # R-VIP-7 in spirit: the complainant's full phone number (every view logged)
+            ("view_unmasked", _("Can see complainants' full phone numbers")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(escalation_level__lte=2), name="cmp_escalation_level_0_2"),
@@ -209,6 +213,11 @@ class Complaint(TimeStampedModel):
 
     def __str__(self):
         return self.number
+
+    @property
+    def masked_phone(self) -> str:
+        """138****5678 (R-VIP-7 in spirit): what everyone without complaints.view_unmasked sees."""
+        return mask_phone(self.phone)
 
     @property
     def is_serious(self) -> bool:
@@ -340,3 +349,21 @@ class ForbiddenPhrase(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+class ComplaintUnmaskedView(models.Model):
+    """Every view of a complainant's full phone number: who, which ticket, where, when (append-only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="unmasked_views",
+                                  verbose_name=_("complaint"))
+    context = models.CharField(_("where"), max_length=100)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("unmasked phone view")
+        verbose_name_plural = _("unmasked phone views log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.complaint_id} {self.at:%Y-%m-%d %H:%M}"

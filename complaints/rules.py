@@ -125,6 +125,22 @@ def forbidden_hits(*, draft: str, phrases: list[tuple[str, str, str]]) -> list[P
     return sorted(hits, key=lambda h: h.position)
 
 
+# The ticket page's steps (R-CMP-3) and the permission each needs before its form is read (None: the
+# service decides, e.g. carrying out is the desk's or the responsible department's).
+TICKET_STEP_PERMISSIONS: dict[str, str | None] = {
+    "record": "complaints.change_complaint",
+    "route": "complaints.route_complaint",
+    "feedback": "complaints.answer_feedback",
+    "approve": "complaints.approve_handling",
+    "send_back": "complaints.approve_handling",
+    "notify": "complaints.record_followup",
+    "carry_out": None,
+    "followup": "complaints.record_followup",
+    "reopen": "complaints.route_complaint",
+    "supplier": "complaints.add_suppliercontact",
+}
+
+
 def remaining(*, due_at: datetime | None, now: datetime) -> timedelta | None:
     """Time left on the running clock (negative when overdue)."""
     return None if due_at is None else due_at - now

@@ -64,6 +64,17 @@ def _required(value: str, field: str, rule: str) -> str:
     return value
 
 
+def _check_reply(reply: str, *, confirmed: bool, field: str = "reply") -> list[str]:
+    """R-CMP-6: a reply to the customer containing a never-use phrase is refused (400 naming the field)
+    unless the clerk knowingly confirms it; the phrases found are returned for the event."""
+    hits = rules.forbidden_hits(draft=reply, phrases=selectors.forbidden_phrases())
+    if hits and not confirmed:
+        listing = "; ".join(f"“{h.text}” → {h.instead or '—'}" for h in hits)
+        raise RuleViolation(_("Never-use phrases (R-CMP-6): %(list)s") % {"list": listing}, code="R-CMP-6",
+                            fields={field: [h.text for h in hits]})
+    return [h.text for h in hits]
+
+
 def complaint_number_allocate(*, day: dt.date) -> str:
     """R-CMP-1: the next TS-YYYYMMDD-NNNN of a store-local day. The day's counter row is created if
     missing (insert that ignores a conflict, so two first tickets of a day do not collide) and then
@@ -84,10 +95,10 @@ def _alert_supervisors(complaint: Complaint, *, user) -> None:
         (complaint.product_safety, _("product safety")),
     ) if flag]
     title = _("Serious complaint %(number)s (%(reasons)s)") % {"number": complaint.number, "reasons": ", ".join(reasons)}
-    body = f"{complaint.customer_name} {complaint.phone}\n{complaint.cause}"
     for sup in selectors.supervisors_to_alert():
-        notification_send(recipient=sup, title=title, body=body, url=_ticket_url(complaint),
-                          key=f"cmp:{complaint.pk}:serious")
+        phone = selectors.complaint_phone_for(complaint=complaint, user=sup, context="notification: serious case")
+        notification_send(recipient=sup, title=title, body=f"{complaint.customer_name} {phone}\n{complaint.cause}",
+                          url=_ticket_url(complaint), key=f"cmp:{complaint.pk}:serious")
     complaint.supervisor_alerted_at = timezone.now()
     complaint.save(update_fields=["supervisor_alerted_at"])
     events.complaint_event(complaint=complaint, type=ComplaintEventType.SUPERVISOR_ALERTED, user=user, reasons=reasons)
@@ -147,6 +158,8 @@ def complaint_update_record(*, complaint: Complaint, user, **changes) -> Complai
     c = _lock(complaint)
     if c.status == ComplaintStatus.CLOSED:
         raise Conflict(_("A closed complaint is reopened before it is edited."), code="R-CMP-3", fields={"status": [c.status]})
+    if changes.get("phone") == c.masked_phone != c.phone:
+        del changes["phone"]  # the masked number shown to this user, sent back unchanged: the number stays
     for name in ("customer_name", "phone", "cause"):
         if name in changes:
             changes[name] = _required(changes[name], name, "R-CMP-1")
@@ -170,9 +183,10 @@ def complaint_update_record(*, complaint: Complaint, user, **changes) -> Complai
 
 @transaction.atomic
 def complaint_route(*, complaint: Complaint, user, valid: bool, department: Department | None = None,
-                    opinion: str = "", reply: str = "") -> Complaint:
+                    opinion: str = "", reply: str = "", confirm_flagged: bool = False) -> Complaint:
     """R-CMP-2/3: judge the complaint. Valid → dispatched to the department, whose feedback clock starts
-    (its feedback hours from now). Not valid → the reply to the customer is recorded and it closes."""
+    (its feedback hours from now). Not valid → the reply to the customer is recorded and it closes; a
+    reply with a never-use phrase is refused unless `confirm_flagged` (R-CMP-6)."""
     c = _lock(complaint)
     if c.is_serious and not user.has_perm("complaints.approve_handling"):
         raise NotAllowed(_("A serious case is routed by the desk supervisor."), code="R-CMP-4")
@@ -187,9 +201,10 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
         c.feedback_by = rules.feedback_deadline(routed_at=now, feedback_hours=department.feedback_hours)
         if opinion.strip():
             c.specialist_opinion = opinion.strip()
-        event_type = ComplaintEventType.ROUTED
+        event_type, flagged = ComplaintEventType.ROUTED, []
     else:
         reply = _required(reply, "reply", "R-CMP-3")
+        flagged = _check_reply(reply, confirmed=confirm_flagged)
         old = _move(c, "route_invalid")
         c.valid, c.reply, c.closed_at = False, reply, now
         if opinion.strip():
@@ -201,7 +216,7 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
                     "routed_at", "routed_by", "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=event_type, user=user, from_status=old, note=opinion or reply,
                            department=department.code if department else None, feedback_by=c.feedback_by,
-                           late=now > c.route_by)
+                           late=now > c.route_by, **({"flagged": flagged} if flagged else {}))
     if valid:
         _notify_department(c, reason="routed")
     return c
@@ -291,16 +306,19 @@ def complaint_send_back(*, complaint: Complaint, user, instruction: str) -> Comp
 
 
 @transaction.atomic
-def complaint_notify_customer(*, complaint: Complaint, user, reply: str) -> Complaint:
-    """R-CMP-3: the customer is told the approved handling (the reply text is kept on the ticket)."""
+def complaint_notify_customer(*, complaint: Complaint, user, reply: str, confirm_flagged: bool = False) -> Complaint:
+    """R-CMP-3: the customer is told the approved handling (the reply text is kept on the ticket); a reply
+    with a never-use phrase is refused unless `confirm_flagged` (R-CMP-6)."""
     if not user.has_perm("complaints.record_followup"):
         raise NotAllowed(_("The desk notifies the customer."), code="R-CMP-3")
     c = _lock(complaint)
     reply = _required(reply, "reply", "R-CMP-3")
+    flagged = _check_reply(reply, confirmed=confirm_flagged)
     old = _move(c, "notify_customer")
     c.reply, c.customer_notified_at = reply, timezone.now()
     _save(c, user, ["status", "reply", "customer_notified_at"])
-    events.complaint_event(complaint=c, type=ComplaintEventType.CUSTOMER_NOTIFIED, user=user, from_status=old, note=reply)
+    events.complaint_event(complaint=c, type=ComplaintEventType.CUSTOMER_NOTIFIED, user=user, from_status=old, note=reply,
+                           **({"flagged": flagged} if flagged else {}))
     return c
 
 
@@ -318,8 +336,9 @@ def complaint_carry_out(*, complaint: Complaint, user, note: str) -> Complaint:
     _save(c, user, ["status", "carried_out_at", "carried_out_note"])
     events.complaint_event(complaint=c, type=ComplaintEventType.CARRIED_OUT, user=user, from_status=old, note=note)
     # R-CMP-3: the follow-up call (回访) is the recording clerk's task
+    phone = selectors.complaint_phone_for(complaint=c, user=c.recorded_by, context="notification: follow-up due")
     notification_send(recipient=c.recorded_by, title=_("Follow-up call due: %(number)s %(name)s %(phone)s")
-                      % {"number": c.number, "name": c.customer_name, "phone": c.phone},
+                      % {"number": c.number, "name": c.customer_name, "phone": phone},
                       body=note, url=_ticket_url(c), key=f"cmp:{c.pk}:followup-due:{c.carried_out_at.timestamp():.0f}")
     return c
 
@@ -465,3 +484,33 @@ def complaint_mark_typical(*, complaint: Complaint, user, typical: bool) -> Comp
         _save(c, user, ["typical_case"])
         events.complaint_event(complaint=c, type=ComplaintEventType.EDITED, user=user, from_status=c.status, typical=typical)
     return c
+
+
+_STEPS = {
+    "record": lambda c, user, d: complaint_update_record(complaint=c, user=user, **d),
+    "route": lambda c, user, d: complaint_route(complaint=c, user=user, valid=d["valid"], department=d.get("department"),
+                                                opinion=d.get("opinion", ""), reply=d.get("reply", ""),
+                                                confirm_flagged=d.get("confirm_flagged", False)),
+    "feedback": lambda c, user, d: complaint_feedback(complaint=c, user=user, investigation=d["investigation"],
+                                                      result=d["result"], proposed_handling=d["proposed_handling"]),
+    "approve": lambda c, user, d: complaint_approve(complaint=c, user=user, instruction=d.get("instruction", "")),
+    "send_back": lambda c, user, d: complaint_send_back(complaint=c, user=user, instruction=d.get("instruction", "")),
+    "notify": lambda c, user, d: complaint_notify_customer(complaint=c, user=user, reply=d["reply"],
+                                                           confirm_flagged=d.get("confirm_flagged", False)),
+    "carry_out": lambda c, user, d: complaint_carry_out(complaint=c, user=user, note=d["note"]),
+    "followup": lambda c, user, d: complaint_followup(complaint=c, user=user, satisfaction=d["satisfaction"],
+                                                      note=d.get("note", ""), outcome=d.get("outcome", "")),
+    "reopen": lambda c, user, d: complaint_reopen(complaint=c, user=user, note=d["note"]),
+    "supplier": lambda c, user, d: supplier_contact_log(complaint=c, user=user, **d),
+}
+
+
+def complaint_step(*, complaint: Complaint, user, step: str, data: dict):
+    """Take one ticket-page step by name (rules.TICKET_STEP_PERMISSIONS) with its form's cleaned data:
+    the permission first (403), then the step's service, which applies the rules."""
+    if step not in _STEPS:
+        raise NotAllowed(_("Unknown step."), code="R-CMP-3")
+    perm = rules.TICKET_STEP_PERMISSIONS[step]
+    if perm and not user.has_perm(perm):
+        raise NotAllowed(_("You may not take this step."), code="R-CMP-3")
+    return _STEPS[step](complaint, user, data)

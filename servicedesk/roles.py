@@ -30,9 +30,10 @@ class Role:
     is_superuser: bool = False
 
 
-# Everyone at the desk reads the desk's records, with members' phone and ID numbers masked: only the
-# desk supervisor (and admin) sees them in full, and every such view is logged (R-VIP-7).
-_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked",)
+# Everyone at the desk reads the desk's records, with members' phone and ID numbers and complainants'
+# phone numbers masked: only the desk supervisor (and admin) sees them in full, and every such view is
+# logged (R-VIP-7). The desk supervisor gets complaints.view_unmasked back through "complaints.*".
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-complaints.view_unmasked")
 
 ROLES: dict[str, Role] = {
     role.name: role
