@@ -393,3 +393,42 @@ def test_r_cmp_4_gm_level_approval_is_the_approve_serious_permission(receive, cl
     supervisor.user_permissions.add(Permission.objects.get(codename="approve_serious"))
     supervisor = type(supervisor).objects.get(pk=supervisor.pk)  # fresh permission cache
     assert services.complaint_approve(complaint=c, user=supervisor).status == "awaiting_notice"
+
+
+def test_r_cmp_6_never_use_phrase_refused_by_the_service_unless_confirmed(receive, clerk):
+    c = receive()
+    with pytest.raises(RuleViolation) as exc:
+        services.complaint_route(complaint=c, user=clerk, valid=False, reply="你搞错了，找厂家去")
+    assert exc.value.code == "R-CMP-6" and exc.value.fields == {"reply": ["你搞错了", "找厂家去"]}
+    c.refresh_from_db()
+    assert c.status == ComplaintStatus.AWAITING_ROUTING
+    c = services.complaint_route(complaint=c, user=clerk, valid=False, reply="你搞错了", confirm_flagged=True)
+    assert c.status == ComplaintStatus.CLOSED
+    assert c.events.last().parameters["flagged"] == ["你搞错了"]
+
+
+def test_ticket_steps_each_have_a_service_and_a_permission(receive, clerk, supervisor):
+    from complaints import rules
+
+    assert set(services._STEPS) == set(rules.TICKET_STEP_PERMISSIONS)
+    c = receive()
+    with pytest.raises(NotAllowed):
+        services.complaint_step(complaint=c, user=clerk, step="approve", data={"instruction": ""})
+    with pytest.raises(NotAllowed):
+        services.complaint_step(complaint=c, user=clerk, step="delete_everything", data={})
+    routed = services.complaint_step(complaint=c, user=clerk, step="route",
+                                     data={"valid": False, "department": None, "opinion": "", "reply": "已向顾客说明"})
+    assert routed.status == ComplaintStatus.CLOSED
+
+
+def test_ticket_steps_offered_follow_status_and_permissions(receive, clerk, supervisor, dept_user, department, ops):
+    from complaints import selectors
+
+    c = receive()
+    assert selectors.ticket_steps_for(complaint=c, user=clerk) == ["route", "record", "supplier"]
+    assert selectors.ticket_steps_for(complaint=c, user=dept_user) == []
+    c = services.complaint_route(complaint=c, user=clerk, valid=True, department=department)
+    assert selectors.ticket_steps_for(complaint=c, user=dept_user) == ["feedback"]
+    c = services.complaint_feedback(complaint=c, user=dept_user, investigation="查", result="属实", proposed_handling="退")
+    assert "approve" in selectors.ticket_steps_for(complaint=c, user=ops)
+    assert "approve" not in selectors.ticket_steps_for(complaint=c, user=clerk)
