@@ -276,10 +276,15 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
         "do_supplier": gettext_lazy("Log a supplier contact (R-CMP-5)"),
     }
 
+    def _visible_ticket(self, request, pk, *related):
+        """403 for a role that reads no complaints; 404 for a ticket outside the user's departments."""
+        if not request.user.has_perm("complaints.view_complaint"):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request).select_related(*related), pk=pk)
+
     def ticket_view(self, request, pk):
-        qs = self.get_queryset(request).select_related("department", "receipt", "recorded_by", "routed_by", "answered_by",
-                                                       "approved_by")
-        c = get_object_or_404(qs, pk=pk)
+        c = self._visible_ticket(request, pk, "department", "receipt", "recorded_by", "routed_by", "answered_by",
+                                 "approved_by")
         user = request.user
         bound: dict[str, object] = {}
         if request.method == "POST":
@@ -328,8 +333,7 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
         return TemplateResponse(request, "complaints/ticket.html", context)
 
     def forms_pdf_view(self, request, pk):
-        qs = self.get_queryset(request).select_related("department", "recorded_by", "answered_by", "approved_by")
-        c = get_object_or_404(qs, pk=pk)
+        c = self._visible_ticket(request, pk, "department", "recorded_by", "answered_by", "approved_by")
         phone = selectors.complaint_phone_for(complaint=c, user=request.user, context="forms PDF")
         return pdf_response(pdf.complaint_forms_pdf(c, phone=phone), filename=f"{c.number}.pdf")
 

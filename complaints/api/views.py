@@ -173,8 +173,9 @@ class ReplyPhraseViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.reply_phrases(q=self.request.query_params.get("q", ""),
-                                       scene=self.request.query_params.get("scene", ""))[:50]
+        qs = selectors.reply_phrases(q=self.request.query_params.get("q", ""),
+                                     scene=self.request.query_params.get("scene", ""))
+        return qs[:50] if self.action == "list" else qs  # a sliced queryset cannot look one phrase up
 
 
 class DraftCheckApi(APIView):

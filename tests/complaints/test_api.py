@@ -139,22 +139,12 @@ def test_r_cmp_6_phrase_search_and_draft_check(api_as, clerk):
     assert resp["ok"] is False and [h["text"] for h in resp["hits"]] == ["这不是我的错", "你必须"]
 
 
-def test_anonymous_is_refused(api_client):
-    assert api_client.get("/api/v1/complaints/").status_code in (401, 403)
-
-
 def test_department_feedback_hours_edited_by_supervisor_only(api_as, clerk, supervisor, department):
     assert api_as(clerk).patch("/api/v1/departments/clothing/", {"feedback_hours": 24}, format="json").status_code == 403
     resp = api_as(supervisor).patch("/api/v1/departments/clothing/", {"feedback_hours": 24}, format="json")
     assert resp.status_code == 200 and resp.json()["feedback_hours"] == 24
     resp = api_as(supervisor).patch("/api/v1/departments/clothing/", {"feedback_hours": 0}, format="json")
     assert resp.status_code == 400 and "feedback_hours" in resp.json()["fields"]
-
-
-def test_pos_account_cannot_read_complaints(api_as, user_in_role):
-    pos = api_as(user_in_role("pos"))
-    assert pos.get("/api/v1/complaints/").status_code == 403
-    assert pos.post("/api/v1/complaint-phrases/check/", {"draft": "x"}, format="json").status_code == 403
 
 
 def test_r_cmp_1_patch_completes_the_record(api_as, clerk, dept_user, department):
