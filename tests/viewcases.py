@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 from servicedesk.roles import ROLES, resolve_grants
 
 WRITE_OK = {200, 201, 204, 302, 400, 409}
+CONTRACT_ERROR = {"code", "detail", "fields"}  # api-contract.md: every API error
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ def check_case(case: ViewCase) -> list[str]:
         transaction.set_rollback(True)
     if case.is_admin and not _is_login_redirect(response):
         wrong.append(f"anonymous: {response.status_code}, expected a redirect to the login page")
-    if not case.is_admin and (response.status_code != 401 or response.json().get("code") != "not_authenticated"):
-        wrong.append(f"anonymous: {response.status_code}, expected 401 not_authenticated")
+    if not case.is_admin and (response.status_code != 401 or response.json().get("code") != "not_authenticated"
+                              or set(response.json()) != CONTRACT_ERROR):
+        wrong.append(f"anonymous: {response.status_code}, expected 401 not_authenticated in the contract's format")
     for role in ROLES:
         with transaction.atomic():
             user = StaffUserFactory(role=role)
@@ -128,7 +130,7 @@ def check_case(case: ViewCase) -> list[str]:
             if case.is_admin and not ROLES[role].is_staff:
                 if not _is_login_redirect(response):
                     wrong.append(f"{role} (no desk site): {status}, expected a redirect to the login page")
-            elif status != 403:
+            elif status != 403 or (not case.is_admin and set(response.json()) != CONTRACT_ERROR):
                 wrong.append(f"{role} (lacks {', '.join(case.perms)}): {status}, expected 403")
         elif case.method == "get":
             if status != 200:
