@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
-from servicedesk.services import notification_send
+from servicedesk.services import NotificationDraft, notification_send, notifications_email_digest, notifications_send_bulk
 
 from . import events, rules, selectors
 from .choices import (
@@ -440,7 +440,7 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
     policy = selectors.clock_policy(on=timezone.localdate(now))
     candidate_ids = list(selectors.complaints_overdue(now=now, policy=policy).order_by("pk").values_list("pk", flat=True))
     recipients = {level: list(selectors.escalation_recipients(level=level)) for level in (1, 2)}
-    escalated = 0
+    escalated, sent = 0, []
     for start in range(0, len(candidate_ids), chunk):
         ids = candidate_ids[start:start + chunk]
         with transaction.atomic():
@@ -455,22 +455,25 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
                 pks = [c.pk for c, _old, new in rows if new == new_level]
                 if pks:
                     Complaint.objects.filter(pk__in=pks).update(escalation_level=new_level, escalated_at=now, updated_at=now)
+            drafts = []
             for c, old, new in rows:
                 c.escalation_level, c.escalated_at = new, now
                 due = c.due_at
                 what = _("not routed") if c.status == ComplaintStatus.AWAITING_ROUTING else _("department feedback overdue")
+                body = _("Due %(due)s. %(cause)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                                                       "cause": c.cause[:200]}
+                url = _ticket_url(c)
                 for level in range(old + 1, new + 1):
-                    for boss in recipients[level]:
-                        notification_send(
-                            recipient=boss,
-                            title=_("Complaint %(number)s escalated (level %(level)s): %(what)s")
-                            % {"number": c.number, "level": level, "what": what},
-                            body=_("Due %(due)s. %(cause)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-                                                                 "cause": c.cause[:200]},
-                            url=_ticket_url(c), key=f"cmp:{c.pk}:esc:{c.status}:{due.timestamp():.0f}:L{level}",
-                        )
+                    title = _("Complaint %(number)s escalated (level %(level)s): %(what)s") % {
+                        "number": c.number, "level": level, "what": what}
+                    key = f"cmp:{c.pk}:esc:{c.status}:{due.timestamp():.0f}:L{level}"
+                    drafts += [NotificationDraft(recipient=boss, title=title, body=body, url=url, key=key)
+                               for boss in recipients[level]]
+            # one existence query and one INSERT for the chunk's notifications (once per ticket, clock, level)
+            sent += notifications_send_bulk(drafts)
             events.complaint_escalated_events(rows=rows)
             escalated += len(rows)
+    notifications_email_digest(sent)  # one e-mail per recipient per run
     return escalated
 
 

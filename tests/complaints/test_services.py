@@ -432,3 +432,15 @@ def test_ticket_steps_offered_follow_status_and_permissions(receive, clerk, supe
     c = services.complaint_feedback(complaint=c, user=dept_user, investigation="查", result="属实", proposed_handling="退")
     assert "approve" in selectors.ticket_steps_for(complaint=c, user=ops)
     assert "approve" not in selectors.ticket_steps_for(complaint=c, user=clerk)
+
+
+def test_r_cmp_2_escalation_run_sends_one_digest_per_recipient(receive, supervisor, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        tickets = [receive() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run(datetime(2026, 11, 24, 10, 0, tzinfo=SH)) == 3
+    assert [m.to for m in mail.outbox] == [[supervisor.email]]
+    assert mail.outbox[0].subject.endswith("not routed (+2)") and all(t.number in mail.outbox[0].body for t in tickets)
+    assert Notification.objects.filter(recipient=supervisor).count() == 3
