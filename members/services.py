@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
@@ -17,6 +16,7 @@ from receipts.models import Receipt
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.numbering import number_next
+from servicedesk.selectors import users_with_perm
 
 from . import events, rules, selectors
 from .choices import CardStatus, EntryKind, IdType, QualificationKind, RebateRunStatus, ReplaceReason, Tier, Wallet
@@ -556,7 +556,7 @@ def card_stock_check(*, today: dt.date) -> bool:
     if not rules.card_stock_low(on_hand=on_hand, policy=policy):
         return False
     url = reverse("admin:members_cardstock_changelist")
-    for user in get_user_model().objects.filter(groups__name="desk_supervisor", is_active=True):
+    for user in users_with_perm("members.change_cardstock"):  # the desk supervisors, by permission
         notification_send(recipient=user, title=_("Blank VIP cards running low: %(n)s left") % {"n": on_hand},
                           body=_("Order more blank cards (threshold %(t)s).") % {"t": policy.card_stock_threshold},
                           url=url, key=f"card-stock-low:{today}")

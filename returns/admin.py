@@ -9,7 +9,6 @@ from datetime import date
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +26,7 @@ from . import rules, selectors, services
 from .choices import ReturnStatus, SignStep
 from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
-from .pdf import return_slip_pdf
+from .pdf import return_slip_response
 
 
 @admin.register(ReturnPolicy)
@@ -276,15 +275,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def slip_view(self, request, pk):
         if not request.user.has_perm("returns.view_returnrequest"):
             raise PermissionDenied
-        try:
-            rr = selectors.return_detail(pk=pk)
-        except ReturnRequest.DoesNotExist:
-            from django.http import Http404
-
-            raise Http404 from None
-        response = HttpResponse(return_slip_pdf(rr), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{rr.number}.pdf"'
-        return response
+        return return_slip_response(pk=pk)
 
     # ---- R-RET-9 monthly list ------------------------------------------------------------------------------
     def responsibility_view(self, request):

@@ -145,8 +145,10 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         card = get_object_or_404(Card.objects.select_related("member"), card_number=card_number)
         forms = {"voucher": VoucherForm, "redeem": RedeemForm, "adjust": AdjustForm, "replace": ReplaceForm}
-        if action not in forms:
-            raise PermissionDenied
+        needs = {"voucher": "members.redeem_points", "redeem": "members.redeem_points",
+                 "adjust": "members.adjust_points", "replace": "members.replace_card"}
+        if action not in forms or not request.user.has_perm(needs[action]):
+            raise PermissionDenied  # before anything, the confirmation step included
         form = forms[action](request.POST)
         target = reverse("admin:members_card_360") + f"?card={card.card_number}"
         if not form.is_valid():

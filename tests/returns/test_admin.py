@@ -51,10 +51,6 @@ def test_counter_page_unknown_receipt_r_ret_1(client, clerk, policy):
     assert response.status_code == 200 and b"R-RET-1" in response.content
 
 
-def test_counter_page_403_for_cashier(client, user_in_role):
-    assert logged(client, user_in_role("cashier")).get(reverse("admin:returns_returnrequest_counter")).status_code == 403
-
-
 def test_queue_bounded_queries_and_only_what_i_may_approve(client, chain_users, make_receipt, user_in_role):
     sup = chain_users["dept_supervisor"]
     for _ in range(3):
@@ -162,12 +158,6 @@ def test_dashboard_tile_shows_what_waits_for_my_role(client, chain_users, make_r
     assert [line.value for line in tile.lines] == [1]
     creator_tiles = logged(client, chain_users["clerk"]).get(reverse("admin:index")).context["tiles"]
     assert next(t for t in creator_tiles if t.order == 30).lines[-1].value == "+"
-
-
-def test_policy_admin_only_administrators_add(client, clerk, user_in_role, policy):
-    url = reverse("admin:returns_returnpolicy_add")
-    assert logged(client, clerk).get(url).status_code == 403
-    assert logged(client, user_in_role("admin")).get(url).status_code == 200
 
 
 def test_policy_admin_validates_categories(client, user_in_role, policy):
