@@ -273,7 +273,7 @@ def air_log_record(*, kind: str, title: str, aired_at: datetime, user, planned_a
 
 
 @transaction.atomic
-def booth_handover_write(*, shift_date: date, shift: str, notes: str, equipment_ok: bool, user) -> BoothHandover:
+def booth_handover_write(*, shift_date: date, shift: str, notes: str, user, equipment_ok: bool = True) -> BoothHandover:
     if BoothHandover.objects.filter(shift_date=shift_date, shift=shift).exists():
         raise Conflict(_("This shift's handover note is already written."), code="R-BC-6")
     return BoothHandover.objects.create(shift_date=shift_date, shift=shift, notes=notes, equipment_ok=equipment_ok,

@@ -140,6 +140,7 @@ class BoothHandoverSerializer(serializers.ModelSerializer):
         fields = ["id", "shift_date", "shift", "notes", "equipment_ok", "written_by", "acknowledged_by",
                   "acknowledged_at", "created_at"]
         read_only_fields = ["id", "written_by", "acknowledged_by", "acknowledged_at", "created_at"]
+        validators = []  # one note per shift: the service answers 409
 
 
 class EquipmentMaintenanceSerializer(serializers.ModelSerializer):

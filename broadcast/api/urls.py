@@ -20,6 +20,7 @@ urlpatterns = [
     path("broadcast/days/<str:day>/hours/", views.DayHoursApi.as_view(), name="day-hours"),
     path("broadcast/days/<str:day>/check/", views.DayCheckApi.as_view(), name="day-check"),
     path("broadcast/days/<str:day>/sheet.pdf", views.DaySheetPdfApi.as_view(), name="day-sheet"),
+    path("broadcast/scripts/<int:pk>/script.pdf", views.ScriptPdfApi.as_view(), name="script-pdf"),
     path("broadcast/queue/", views.QueueApi.as_view(), name="queue"),
     path("broadcast/log/", views.AirLogApi.as_view(), name="log"),
     *router.urls,

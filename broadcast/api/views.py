@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema
@@ -60,7 +60,10 @@ from .serializers import (
 
 
 def _day(value: str) -> date:
-    day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+    try:
+        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:  # well-formed but not a date (2026-13-45)
+        day = None
     if day is None:
         raise ValidationError({"date": "Use YYYY-MM-DD."})
     return day
@@ -177,7 +180,6 @@ class ScriptViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         "submit": ["broadcast.change_script"],
         "approve": ["broadcast.view_script"],  # the service answers 403 without broadcast.approve_script
         "reject": ["broadcast.view_script"],
-        "pdf": ["broadcast.view_script"],
     }
 
     def get_serializer_class(self):
@@ -226,10 +228,18 @@ class ScriptViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return self._state(services.script_reject(script=self.get_object(), user=request.user,
                                                   reason=data.validated_data["reason"]))
 
+
+
+class ScriptPdfApi(APIView):
+    """`GET /broadcast/scripts/{id}/script.pdf`: the printable script with its reading marks (R-BC-5)."""
+
+    permission_classes = [HasPerms.of("broadcast.view_script")]
+
     @extend_schema(responses={(200, "application/pdf"): bytes})
-    @action(detail=True, methods=["get"], url_path="script.pdf")
-    def pdf(self, request, pk=None):
-        script = self.get_object()
+    def get(self, request, pk: int):
+        script = Script.objects.select_related("reviewed_by").filter(pk=pk).first()
+        if script is None:
+            raise Http404
         response = HttpResponse(script_pdf(script), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="script-{script.pk}.pdf"'
         return response
