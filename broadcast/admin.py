@@ -149,9 +149,6 @@ class ScriptAdmin(SimpleHistoryAdmin):
             saved = services.script_create(title=obj.title, text=obj.text, kind=obj.kind, user=request.user)
         obj.pk, obj.status = saved.pk, saved.status
 
-    def save_related(self, request, form, formsets, change):
-        pass  # events are written by the service
-
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view

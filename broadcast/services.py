@@ -85,8 +85,9 @@ def _refuse(action: str, s: Script, user) -> None:
     if refusal == "forbidden":
         raise NotAllowed(_("Scripts are approved by a desk supervisor who did not write them."), code="R-BC-5")
     if refusal == "out_of_order":
+        verb = {"submit": _("submitted"), "approve": _("approved"), "reject": _("rejected")}[action]
         raise Conflict(_("The script is %(status)s; it cannot be %(action)s now.")
-                       % {"status": s.get_status_display(), "action": action}, code="R-BC-5")
+                       % {"status": s.get_status_display(), "action": verb}, code="R-BC-5")
 
 
 @transaction.atomic
