@@ -232,7 +232,7 @@ def _booth_context(*, now: datetime) -> dict:
     """Everything the booth shows, in a bounded number of queries (the fragment is polled)."""
     tz = selectors.store_tz()
     day = timezone.localdate(now, tz)
-    plan = selectors.day_sheet(day=day)
+    plan = selectors.day_sheet_cached(day=day)
     log = list(selectors.air_log_of(day=day))
     checks = selectors.air_check_of(day=day, now=now, plan=plan, entries=log)
     now_minute = selectors.now_minute(day=day, now=now)

@@ -97,7 +97,7 @@ def queue_body(*, now) -> dict:
                     "raised_at": timezone.localtime(ins.raised_at).isoformat(),
                     "expires_at": timezone.localtime(ins.expires_at).isoformat(), "raised_by": ins.raised_by.username})
     day = timezone.localdate(now, selectors.store_tz())
-    plan = selectors.day_sheet(day=day)
+    plan = selectors.day_sheet_cached(day=day)
     checks = selectors.air_check_of(day=day, now=now, plan=plan)
     chosen = next((c for c in checks if c.status == "due"), None) or next(
         (c for c in checks if c.status == "upcoming"), None)

@@ -168,7 +168,10 @@ def test_dashboard_tile_counts_inserts_and_scripts_to_review(client, clerk, supe
     class Req:
         user = supervisor
 
-    tile = tiles(Req())[0]
+    from django.utils import translation
+
+    with translation.override("en"):
+        tile = tiles(Req())[0]
     values = {line.label: line.value for line in tile.lines}
     assert values["Urgent inserts waiting"] == 1 and values["Scripts awaiting review"] == 1
     assert page.status_code == 200

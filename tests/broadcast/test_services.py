@@ -243,3 +243,24 @@ def test_r_bc_4_two_booths_airing_one_insert_at_once_air_it_once(user_in_role):
         t.join()
     assert sorted(results) == ["aired", "conflict"]
     assert AirLogEntry.objects.filter(insert=insert).count() == 1
+
+
+def test_cached_sheet_follows_every_change_it_depends_on(supervisor):
+    today = timezone.localdate()
+    first = selectors.day_sheet_cached(day=today)
+    assert [i.at for i in selectors.day_sheet_cached(day=today).sheet.items] == [i.at for i in first.sheet.items]
+    services.day_hours_set(day=today, opening=time(9, 0), closing=time(21, 30), user=supervisor)
+    assert selectors.day_sheet_cached(day=today).sheet.hours.opening == time(9, 0)
+    item = PlanItem.objects.get(version__name="默认播音计划", at=time(12, 30))
+    item.at = time(12, 40)
+    item.save()
+    assert "12:40" in [i.at for i in selectors.day_sheet_cached(day=today).sheet.items if i.kind == "fixed"]
+    item.delete()
+    assert "12:40" not in [i.at for i in selectors.day_sheet_cached(day=today).sheet.items if i.kind == "fixed"]
+    script = ApprovedScriptFactory()
+    start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    PromotionFactory(script=script, starts_at=start, ends_at=start + timedelta(minutes=20), every_minutes=10)
+    assert len(selectors.day_sheet_cached(day=today).sheet.slots_of(script.promotions.get().pk)) == 3
+    script.status = "draft"
+    script.save()
+    assert selectors.day_sheet_cached(day=today).sheet.slots_of(script.promotions.get().pk) == []
