@@ -391,3 +391,13 @@ def test_booth_handover_and_maintenance_api(api_as, announcer, user_in_role):
                                                          "result": "fixed"}, format="json")
     assert record.status_code == 201 and record.json()["done_by"] == "announcer_li"
     assert len(api.get("/api/v1/broadcast/maintenance/?q=保险丝").json()["results"]) == 1
+
+
+def test_r_bc_2_promotion_over_two_days_slots_by_day(api_as, supervisor):
+    body = promotion_body(ApprovedScriptFactory(), "23:40", "00:10", 10)
+    body["ends_at"] = "2026-12-06T00:10:00+08:00"
+    created = api_as(supervisor).post("/api/v1/broadcast/promotions/", body, format="json").json()
+    assert created["slots"] == ["23:40", "23:50"]
+    assert created["slots_by_day"] == {"2026-12-05": ["23:40", "23:50"], "2026-12-06": ["00:00", "00:10"]}
+    again = api_as(supervisor).get(f"/api/v1/broadcast/promotions/{created['id']}/slots/").json()
+    assert again["slots_by_day"] == created["slots_by_day"]
