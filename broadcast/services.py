@@ -144,8 +144,9 @@ def promotion_create(*, title: str, script: Script, starts_at: datetime, ends_at
                                     every_minutes=every_minutes, created_by=user)
 
 
-def promotion_slots(*, promotion: Promotion, max_days: int = 62) -> dict[date, list[str]]:
-    """The promotion's slots per store day, as the day sheets place them (R-BC-2)."""
+def promotion_slots(*, promotion: Promotion, max_days: int = 14) -> dict[date, list[str]]:
+    """The promotion's slots per store day, as the day sheets place them (R-BC-2), for its first
+    `max_days` days (each day is a sheet of its own: GET /days/{date}/ shows any later day)."""
     tz = selectors.store_tz()
     first = timezone.localtime(promotion.starts_at, tz).date()
     last = timezone.localtime(promotion.ends_at, tz).date()

@@ -189,3 +189,11 @@ def test_demo_data_a_day_with_two_promotions_idempotent():
     assert all(p.script.status == "approved" for p in Promotion.objects.select_related("script"))
     assert Script.objects.filter(status="awaiting_review").count() == 1
     assert UrgentInsert.objects.count() == 1
+
+
+def test_announcer_reads_the_plan_lists_without_editing(client, announcer):
+    logged(client, announcer)
+    for name in ("weeklyhours", "planversion", "promotion", "broadcastpolicy"):
+        page = client.get(reverse(f"admin:broadcast_{name}_changelist"))
+        assert page.status_code == 200, name
+    assert b'name="form-0-opening"' not in client.get(reverse("admin:broadcast_weeklyhours_changelist")).content
