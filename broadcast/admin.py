@@ -23,7 +23,7 @@ from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline
 from servicedesk.errors import DomainError
 
 from . import rules, selectors, services
-from .choices import ScriptStatus
+from .choices import InsertKind, ScriptStatus
 from .forms import AirItemForm, PromotionAdminForm, RaiseInsertForm, RejectScriptForm
 from .marks import script_html
 from .models import (
@@ -316,7 +316,8 @@ class UrgentInsertAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         templates = selectors.insert_templates()
         since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Raise a PA insert"),
-                   "form": form, "templates": [(k, script_html(s.text)) for k, s in templates.items()],
+                   "form": form, "templates": [(InsertKind(k).label, script_html(s.text)) for k, s in
+                                               sorted(templates.items(), key=lambda kv: rules.insert_priority(kv[0]))],
                    "recent": UrgentInsert.objects.filter(raised_at__gte=since).select_related("raised_by")
                    .order_by("-raised_at")[:20]}
         return TemplateResponse(request, "broadcast/raise.html", context)
