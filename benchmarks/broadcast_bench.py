@@ -71,7 +71,7 @@ def seed(today):
             start = datetime.combine(today, datetime.min.time(), tzinfo=tz) + timedelta(hours=8, minutes=20 * i)
             services.promotion_create(title=script.title, script=script, starts_at=start,
                                       ends_at=start + timedelta(hours=4), every_minutes=5 + i % 6, user=supervisor)
-    UrgentInsert.objects.all().delete()
+    UrgentInsert.objects.filter(status="queued").update(status="withdrawn")  # a rerun starts with five queued
     for kind in ("lost_property", "special", "lost_child", "lost_person", "emergency"):
         services.urgent_insert_raise(kind=kind, text="bench", user=clerk)
     return Token.objects.get_or_create(user=announcer)[0].key
@@ -156,10 +156,13 @@ def bench_queue(token):
 if __name__ == "__main__":
     today = timezone.localdate()
     token = seed(today)
-    with CaptureQueriesContext(connection) as q:
-        from broadcast.api.views import queue_body
+    from broadcast.api.views import queue_body
 
+    with CaptureQueriesContext(connection) as cold:
         queue_body(now=timezone.now())
-    print(f"queue body: {len(q)} queries")
+    with CaptureQueriesContext(connection) as warm:
+        queue_body(now=timezone.now())
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"queue body: {len(cold)} queries with the day sheet built, {len(warm)} with it cached")
     bench_sheet(today)
     bench_queue(token)
