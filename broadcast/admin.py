@@ -260,6 +260,15 @@ def _booth_context(*, now: datetime) -> dict:
     }
 
 
+def _query_day(raw: str | None) -> date:
+    """`?date=YYYY-MM-DD` of a page; anything else (or a day no sheet is built for) is today."""
+    try:
+        day = parse_date(raw) if raw and len(raw) == 10 else None
+    except ValueError:
+        day = None
+    return day if day is not None and rules.day_in_range(day) else timezone.localdate()
+
+
 def _kind_label(kind: str) -> str:
     return {"fixed": _("Plan item"), "moment": _("Fixed moment"), "promotion": _("Promotion")}.get(kind, kind)
 
@@ -372,9 +381,7 @@ class UrgentInsertAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
 
     def sheet_pdf_view(self, request):
         self._booth_allowed(request)
-        raw = request.GET.get("date")
-        day = parse_date(raw) if raw and len(raw) == 10 else None
-        day = day or timezone.localdate()
+        day = _query_day(request.GET.get("date"))
         response = HttpResponse(day_sheet_pdf(selectors.day_sheet(day=day)), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="broadcast-{day}.pdf"'
         return response
@@ -409,7 +416,7 @@ class AirLogEntryAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm("broadcast.view_airlogentry"):
             raise PermissionDenied
         raw = request.GET.get("date")
-        day = (parse_date(raw) if raw and len(raw) == 10 else None) or timezone.localdate()
+        day = _query_day(raw)
         checks = selectors.air_check_of(day=day, now=timezone.now())
         extra = [e for e in selectors.air_log_of(day=day) if e.planned_at is None]
         counts = {s: sum(1 for c in checks if c.status == s) for s in ("aired", "missed", "due", "upcoming")}

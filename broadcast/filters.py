@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import AirLogEntry, BoothHandover, EquipmentMaintenance, Promotion, Script, UrgentInsert
+from .rules import day_in_range
 
 
 def _tz():
@@ -17,6 +18,8 @@ def _tz():
 
 class _DayMixin:
     def _on_day(self, queryset, field, value):
+        if not day_in_range(value):
+            return queryset.none()
         start = datetime.combine(value, time(0, 0), tzinfo=_tz())
         return queryset.filter(**{f"{field}__gte": start, f"{field}__lt": start + timedelta(days=1)})
 
@@ -42,6 +45,8 @@ class PromotionFilter(_DayMixin, django_filters.FilterSet):
         fields = ["active", "script"]
 
     def running_on(self, queryset, name, value):
+        if not day_in_range(value):
+            return queryset.none()
         start = datetime.combine(value, time(0, 0), tzinfo=_tz())
         return queryset.filter(starts_at__lt=start + timedelta(days=1), ends_at__gte=start)
 

@@ -18,6 +18,15 @@ MINUTES_IN_DAY = 24 * 60
 INSERT_PRIORITY = {"emergency": 1, "lost_child": 2, "lost_person": 3, "special": 4, "lost_property": 5}
 
 
+# The days a sheet is built for: far enough either way for any plan, and clear of datetime's limits
+# (a day in year 9999 has no "next midnight"), so no client input can overflow the arithmetic.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def minute_of(t: time) -> int:
     return t.hour * 60 + t.minute
 

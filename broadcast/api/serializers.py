@@ -1,5 +1,7 @@
+from django.utils import timezone
 from rest_framework import serializers
 
+from .. import rules
 from ..choices import InsertKind, LogKind, ScriptKind
 from ..models import (
     AirLogEntry,
@@ -23,6 +25,13 @@ class Username(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "username")
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
+
+
+def _in_range(value):
+    """A time whose store day is one a sheet can be built for (rules.day_in_range)."""
+    if not rules.day_in_range(timezone.localdate(value)):
+        raise serializers.ValidationError(f"Between {rules.FIRST_DAY} and {rules.LAST_DAY}.")
+    return value
 
 
 class HoursInputSerializer(serializers.Serializer):
@@ -77,8 +86,8 @@ class ScriptRejectSerializer(serializers.Serializer):
 class PromotionInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     script = serializers.PrimaryKeyRelatedField(queryset=Script.objects.all())
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=[_in_range])
+    ends_at = serializers.DateTimeField(validators=[_in_range])
     every_minutes = serializers.IntegerField(min_value=1, max_value=1440)
 
 
@@ -116,7 +125,7 @@ class WithdrawSerializer(serializers.Serializer):
 class LogInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LogKind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    aired_at = serializers.DateTimeField()
+    aired_at = serializers.DateTimeField(validators=[_in_range])
     planned_at = serializers.TimeField(input_formats=HHMM, required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

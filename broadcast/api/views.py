@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from servicedesk.api.permissions import HasPerms
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..filters import (
     AirLogFilter,
     BoothHandoverFilter,
@@ -72,6 +72,8 @@ def _day(value: str) -> date:
         day = None
     if day is None:
         raise ValidationError({"date": "Use YYYY-MM-DD."})
+    if not rules.day_in_range(day):
+        raise ValidationError({"date": f"Between {rules.FIRST_DAY} and {rules.LAST_DAY}."})
     return day
 
 

@@ -197,3 +197,10 @@ def test_announcer_reads_the_plan_lists_without_editing(client, announcer):
         page = client.get(reverse(f"admin:broadcast_{name}_changelist"))
         assert page.status_code == 200, name
     assert b'name="form-0-opening"' not in client.get(reverse("admin:broadcast_weeklyhours_changelist")).content
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31", "2026-13-45", "nonsense"])
+def test_admin_pages_with_odd_dates_show_today(client, announcer, raw):
+    logged(client, announcer)
+    assert client.get(reverse("admin:broadcast_airlogentry_check"), {"date": raw}).status_code == 200
+    assert client.get(reverse("admin:broadcast_urgentinsert_sheet_pdf"), {"date": raw}).status_code == 200

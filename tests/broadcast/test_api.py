@@ -401,3 +401,24 @@ def test_r_bc_2_promotion_over_two_days_slots_by_day(api_as, supervisor):
     assert created["slots_by_day"] == {"2026-12-05": ["23:40", "23:50"], "2026-12-06": ["00:00", "00:10"]}
     again = api_as(supervisor).get(f"/api/v1/broadcast/promotions/{created['id']}/slots/").json()
     assert again["slots_by_day"] == created["slots_by_day"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/broadcast/days/9999-12-31/", "/api/v1/broadcast/days/0001-01-01/",
+                                  "/api/v1/broadcast/days/9999-12-31/check/", "/api/v1/broadcast/log/?date=9999-12-31"])
+def test_days_out_of_range_are_400_never_500(api_as, supervisor, path):
+    response = api_as(supervisor).get(path)
+    assert response.status_code == 400 and "date" in response.json()["fields"]
+
+
+def test_times_out_of_range_are_400_never_500(api_as, supervisor, announcer):
+    body = promotion_body(ApprovedScriptFactory(), day="9999-12-31")
+    response = api_as(supervisor).post("/api/v1/broadcast/promotions/", body, format="json")
+    assert response.status_code == 400 and "starts_at" in response.json()["fields"]
+    response = api_as(announcer).post("/api/v1/broadcast/log/", {"kind": "fixed", "title": "x",
+                                                                 "aired_at": "9999-12-31T23:59:00+08:00"}, format="json")
+    assert response.status_code == 400 and "aired_at" in response.json()["fields"]
+    assert api_as(supervisor).get("/api/v1/broadcast/promotions/?on=9999-12-31").json()["results"] == []
+    assert api_as(supervisor).get("/api/v1/broadcast/inserts/?date=9999-12-31").json()["results"] == []
+    hours = api_as(supervisor).put("/api/v1/broadcast/days/9999-12-31/hours/", {"opening": "09:00", "closing": "21:00"},
+                                   format="json")
+    assert hours.status_code == 400
