@@ -398,13 +398,13 @@ def invoice_loss_notice(*, loss: InvoiceLoss, published_on: dt.date, publication
         raise RuleViolation(_("Name where the notice was published."), code="R-INV-7",
                             fields={"publication": ["required"]})
     loss = InvoiceLoss.objects.select_for_update().get(pk=loss.pk)
-    if published_on is None or published_on > timezone.localdate(now) or published_on < timezone.localdate(loss.reported_at):
-        raise RuleViolation(_("The notice's date must lie between the report and today."), code="R-INV-7",
-                            fields={"published_on": [str(published_on)]})
     if loss.status == LossStatus.AWAITING_SIGNATURE:
         raise Conflict(_("The desk supervisor signs the report first."), code="R-INV-7")
     if loss.status == LossStatus.CLOSED:
         raise Conflict(_("The notice is already recorded."), code="R-INV-7")
+    if published_on is None or published_on > timezone.localdate(now) or published_on < timezone.localdate(loss.reported_at):
+        raise RuleViolation(_("The notice's date must lie between the report and today."), code="R-INV-7",
+                            fields={"published_on": [str(published_on)]})
     loss.status, loss.published_on, loss.publication = LossStatus.CLOSED, published_on, publication[:200]
     loss.notice_recorded_by = user
     loss.save(update_fields=["status", "published_on", "publication", "notice_recorded_by", "updated_at"])

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -171,11 +172,19 @@ class InvoiceReportXlsxApi(APIView):
         return response
 
 
+class _FileNegotiation(DefaultContentNegotiation):
+    """`?format=csv|xlsx` names the file, not a DRF renderer (which would answer 404 for it)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class InvoiceRegisterApi(APIView):
     """`GET /api/v1/invoices/register/?month=2026-11&format=csv|xlsx` (finance): the month's invoice register,
     streamed (R-FIN-1); finance's export endpoint calls the same `invoices.exports`."""
 
     permission_classes = [HasPerms.of("invoices.report_invoices")]
+    content_negotiation_class = _FileNegotiation
 
     @extend_schema(parameters=[RegisterQuerySerializer], responses={(200, "text/csv"): bytes})
     def get(self, request):
