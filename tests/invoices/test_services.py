@@ -181,10 +181,9 @@ def test_r_inv_3_net_of_refunds_from_the_receipt_facts(book, make_receipt, clerk
 
 def test_r_inv_3_net_of_a_real_refund_slip(book, make_receipt, clerk, now, user_in_role):
     """returns publishes `refunded` through receipt_facts: a pending refund slip of 200.00 leaves 1,000.00."""
-    from returns.services import return_create
-
     from django.utils import timezone
 
+    from returns.services import return_create
     from tests.factories.receipts import ReceiptFactory, ReceiptLineFactory
 
     receipt = ReceiptFactory(rung_at=timezone.now() - dt.timedelta(minutes=5), total=Decimal("1200.00"))
