@@ -8,13 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from .choices import LossStatus
 from .models import Invoice, InvoiceLoss
 
+SIDES = ("dept", "market")
+
 
 def invoice_search(queryset, term: str):
     """Exact invoice number, then exact receipt number (each on its index), then the buyer's name."""
     term = (term or "").strip()
     if not term:
         return queryset
-    for condition in (Q(number=term), Q(receipt_parts__receipt__number=term)):
+    # side__in lets the receipt lookup use the (side, number) unique index
+    for condition in (Q(number=term), Q(receipt_parts__receipt__side__in=SIDES, receipt_parts__receipt__number=term)):
         exact = queryset.filter(condition)
         if exact.exists():
             return exact.distinct()

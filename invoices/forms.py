@@ -34,7 +34,7 @@ class InvoiceCounterForm(forms.Form):
                 refs.append((parts[0].lower(), parts[1].strip()))
                 continue
             number = raw.strip()
-            sides = list(Receipt.objects.filter(number=number).values_list("side", flat=True)[:2])
+            sides = list(Receipt.objects.filter(side__in=SIDES, number=number).values_list("side", flat=True)[:2])
             if len(sides) != 1:
                 raise forms.ValidationError(
                     _("Receipt %(number)s: not found, or on both sides (write dept or market before it).")

@@ -419,3 +419,16 @@ def test_tasks_call_the_services(book, clerk):
 
     assert tasks.invoice_loss_escalate_overdue() == 0
     assert tasks.invoice_report_due() in (None, selectors.month_label(timezone.localdate()))
+
+
+def test_issue_runs_a_bounded_number_of_queries_whatever_the_receipts(book, make_receipt, clerk, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = [make_receipt()]
+    five = [make_receipt(total="100.00") for _ in range(5)]
+    with CaptureQueriesContext(connection) as q1:
+        issue(one, clerk=clerk, now=now)
+    with CaptureQueriesContext(connection) as q5:
+        issue(five, clerk=clerk, now=now)
+    assert len(q5) == len(q1) <= 30
