@@ -6,7 +6,8 @@ Run by hand against a database of its own (never the shared one):
     createdb -h 127.0.0.1 -U postgres bench_invoices
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_invoices .venv/bin/python benchmarks/invoices_bench.py
     dropdb -h 127.0.0.1 -U postgres bench_invoices
-BENCH_INVOICES (default 100000) and BENCH_ISSUES (invoices per issuer, default 150) change the sizes.
+BENCH_INVOICES (default 100000) and BENCH_ISSUES (invoices per issuer, default 150) change the sizes;
+BENCH_PARTS=issue or BENCH_PARTS=report runs one half (1, 2 and 4 issuers; the month's report).
 """
 
 import multiprocessing
@@ -44,6 +45,7 @@ from tests.factories.servicedesk import StaffUserFactory  # noqa: E402
 
 N = int(os.environ.get("BENCH_INVOICES", "100000"))
 ISSUES = int(os.environ.get("BENCH_ISSUES", "150"))
+PARTS = os.environ.get("BENCH_PARTS", "issue,report").split(",")
 
 
 def user(role, name):
@@ -79,8 +81,8 @@ def issuer(args):
 
 
 def concurrent(issuers: int) -> None:
-    code = f"B-BENCH-C{issuers}"
-    first = 10_000_001 + issuers * 1_000_000
+    code = f"B-BENCH-C{issuers}-{int(time.time())}"
+    first = 10_000_001 + (InvoiceBook.objects.filter(code__startswith="B-BENCH-C").count() + 1) * 100_000
     if not InvoiceBook.objects.filter(code=code).exists():
         services_user = user("finance", "bench_finance")
         from django.db import transaction
@@ -157,8 +159,12 @@ def measure(label, fn):
 
 def main():
     call_command("migrate", verbosity=0)
-    for n in (2, 4):
-        concurrent(n)
+    if "issue" in PARTS:
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for n in (1, 2, 4):
+            concurrent(n)
+    if "report" not in PARTS:
+        return
     local = timezone.localtime()
     month_start = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)).replace(day=1)
     month = f"{month_start:%Y-%m}"
