@@ -64,6 +64,7 @@ ROLES: dict[str, Role] = {
                 "returns.add_returnrequest",
                 "gifts.issue_gift",
                 "invoices.issue_invoice",
+                "invoices.add_invoiceloss",  # R-INV-7: a loss is reported at once, by whoever finds it
                 "broadcast.add_urgentinsert",
             ),
         ),
@@ -112,6 +113,7 @@ ROLES: dict[str, Role] = {
                 "complaints.approve_serious",  # R-CMP-4: serious and level-2 cases
                 "complaints.answer_feedback",
                 "servicedesk.change_notification",
+                "invoices.receive_loss_reports",  # R-INV-7: the branch head (分管领导) gets lost-invoice reports
             ),
         ),
         Role(
@@ -124,7 +126,9 @@ ROLES: dict[str, Role] = {
             "loss_prevention",
             _("Loss prevention"),
             True,
-            ("receipts.view_*", "returns.view_*", "returns.sign_loss_prevention"),
+            ("receipts.view_*", "returns.view_*", "returns.sign_loss_prevention",
+             # R-INV-7: security (保卫部门) gets lost-invoice reports and reads the case file.
+             "invoices.view_invoiceloss", "invoices.view_invoicebook", "invoices.receive_loss_reports"),
         ),
         Role(
             "cashier",
@@ -136,7 +140,19 @@ ROLES: dict[str, Role] = {
             "finance",
             _("Finance"),
             True,
-            _DESK_READ + ("receipts.import_receipts", "receipts.add_receipt", "invoices.report_invoices"),
+            _DESK_READ
+            + (
+                "receipts.import_receipts",
+                "receipts.add_receipt",
+                # Invoices: finance receives the books, voids, takes the stubs, gets the monthly report and
+                # the lost-invoice reports, and records the public notice (R-INV-1, 5, 6, 7, 8).
+                "invoices.add_invoicebook",
+                "invoices.void_invoice",
+                "invoices.hand_over_stubs",
+                "invoices.report_invoices",
+                "invoices.receive_loss_reports",
+                "invoices.record_loss_notice",
+            ),
         ),
         Role(
             "announcer",
