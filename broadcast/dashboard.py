@@ -30,3 +30,15 @@ def tiles(request) -> list:
     if user.has_perm("broadcast.add_urgentinsert"):
         lines.append(TileLine(_("Raise a PA insert"), "+", reverse("admin:broadcast_urgentinsert_raise")))
     return [Tile(_("Broadcast"), lines, url=booth if user.has_perm("broadcast.air_item") else inserts, order=60)]
+
+
+def tasks(request) -> list:
+    from servicedesk.dashboard import Task
+
+    found = []
+    if request.user.has_perm("broadcast.add_urgentinsert"):
+        found.append(Task(_("PA announcement"), reverse("admin:broadcast_urgentinsert_raise"), order=70,
+                          hint=_("Lost child, lost person, lost property, emergency: on air at once (R-BC-4)")))
+    if request.user.has_perm("broadcast.air_item"):
+        found.append(Task(_("Booth"), reverse("admin:broadcast_urgentinsert_booth"), order=5, hint=_("Today's run sheet")))
+    return found

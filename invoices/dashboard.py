@@ -42,3 +42,12 @@ def tiles(request) -> list[Tile]:
         lines.append(TileLine(_("Monthly report"), selectors.month_label(today),
                               reverse("admin:invoices_invoice_report")))
     return [Tile(_("Invoices"), lines, url=reverse("admin:invoices_invoice_changelist"), order=40)]
+
+
+def tasks(request) -> list:
+    from servicedesk.dashboard import Task
+
+    if not request.user.has_perm("invoices.issue_invoice"):
+        return []
+    return [Task(_("Write an invoice"), reverse("admin:invoices_invoice_counter"), order=35,
+                 hint=_("Scan the receipts; the page shows what to write (R-INV-2…4)"))]

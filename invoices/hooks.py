@@ -55,9 +55,30 @@ class ReceiptInvoicesInline(ReadOnlyInline):
         return obj.invoice.issued_at
 
 
+class InvoiceScan:
+    """The scan box's invoice lookup: an invoice number opens the invoice."""
+
+    name = "invoices"
+
+    def find(self, *, term, user):
+        from django.urls import reverse
+        from django.utils.translation import gettext as _
+
+        from servicedesk.extensions import ScanHit
+
+        from .models import Invoice
+
+        if not term.isdigit() or len(term) > 20 or not user.has_perm("invoices.view_invoice"):
+            return []
+        return [ScanHit(_("Invoice"), inv.number, reverse("admin:invoices_invoice_change", args=[inv.pk]),
+                        f"{inv.get_status_display()} · {inv.amount:.2f} · {inv.buyer}")
+                for inv in Invoice.objects.filter(number=term)[:3]]
+
+
 def register() -> None:
     from servicedesk import extensions
 
+    extensions.scan_lookups.register(InvoiceScan())
     extensions.receipt_facts.register(InvoicesOnReceiptFacts())
     extensions.ledger_checks.register(InvoiceNumbersCheck())
     extensions.admin_inlines.register(extensions.AdminInline("invoices.receipt", "receipts.receipt",

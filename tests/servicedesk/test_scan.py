@@ -71,3 +71,17 @@ def test_a_cashiers_home_offers_no_counter_task_it_may_not_do(client, user_in_ro
     client.force_login(user_in_role("cashier"))
     html = client.get("/").content.decode()
     assert reverse("admin:members_card_enrol") not in html and reverse("admin:complaints_complaint_intake") not in html
+
+
+def test_an_invoice_number_opens_the_invoice_and_the_counter_tasks_include_invoice_and_pa(client, clerk):
+    from invoices.services import invoice_issue
+    from tests.factories.invoices import InvoiceBookFactory, InvoicePolicyFactory
+
+    InvoicePolicyFactory()
+    InvoiceBookFactory(code="B-1", first_number="04400001", count=50, face_limit=D("10000.00"))
+    receipt = ReceiptFactory(total=D("100.00"))
+    invoice = invoice_issue(receipts=[(receipt.side, receipt.number)], buyer="上海某公司", user=clerk)
+    client.force_login(clerk)
+    assert client.get(FIND, {"q": invoice.number}).url == reverse("admin:invoices_invoice_change", args=[invoice.pk])
+    html = client.get("/").content.decode()
+    assert reverse("admin:invoices_invoice_counter") in html and reverse("admin:broadcast_urgentinsert_raise") in html
