@@ -60,7 +60,9 @@ ROLES: dict[str, Role] = {
                 "complaints.route_complaint",
                 "complaints.record_followup",
                 "returns.add_returnrequest",
-                "gifts.issue_gift",
+                "gifts.issue_gift",  # R-GIFT-3, R-GIFT-5
+                "gifts.add_giftdelivery",  # R-GIFT-1: the clerk counts deliveries in
+                "gifts.add_stocktake",  # R-GIFT-7: the clerk counts; a supervisor explains (gifts.explain_variance)
                 "invoices.issue_invoice",
                 "broadcast.add_urgentinsert",
             ),
