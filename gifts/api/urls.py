@@ -13,4 +13,12 @@ router.register("gifts/deliveries", views.GiftDeliveryViewSet, basename="giftdel
 router.register("gifts/issues", views.GiftIssueViewSet, basename="giftissue")
 router.register("gifts/stocktakes", views.StocktakeViewSet, basename="stocktake")
 
-urlpatterns = [path("gifts/birthday/", views.BirthdayGiftApi.as_view(), name="birthday")] + router.urls
+urlpatterns = [
+    path("gifts/birthday/", views.BirthdayGiftApi.as_view(), name="birthday"),
+    # PDFs keep the contract's file names (no trailing slash)
+    path("gifts/deliveries/<int:pk>/note.pdf", views.GiftDeliveryViewSet.as_view({"get": "note"}), name="delivery-note"),
+    path("gifts/issues/<int:pk>/form.pdf", views.GiftIssueViewSet.as_view({"get": "form"}), name="issue-form"),
+    path("gifts/campaigns/<str:code>/close-list.pdf", views.GiftCampaignViewSet.as_view({"get": "close_list"}),
+         name="campaign-close-list"),
+    *router.urls,
+]
