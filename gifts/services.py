@@ -334,7 +334,7 @@ def gifts_claw_back(*, receipt: Receipt, returned: dict[int, int], handed_back: 
         return []
     now = timezone.now()
     taken = []
-    for issue in GiftIssue.objects.select_for_update().select_related("campaign", "item").filter(
+    for issue in GiftIssue.objects.select_for_update(of=("self",)).select_related("campaign", "item").filter(
             pk__in=due, clawback_kind="").order_by("pk"):
         issue.clawback_kind = ClawbackKind.HANDED_BACK if handed_back else ClawbackKind.DEDUCTED
         issue.clawback_reference, issue.clawback_at = reference, now
