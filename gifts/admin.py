@@ -252,7 +252,8 @@ class GiftDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if done is not None:
             result = {"text": _("Received %(qty)s × %(item)s on note %(note)s: %(after)s now in stock.") % {
                 "qty": done.quantity, "item": done.item.name, "note": done.note_number, "after": done.balance_after},
-                "link": reverse("admin:gifts_giftdelivery_note", args=[done.pk]), "link_text": _("Print the delivery note (3 copies)")}
+                "link": reverse("admin:gifts_giftdelivery_note", args=[done.pk]),
+                "link_text": _("Print the delivery note (3 copies)")}
         return _page(self, request, "gifts/form_page.html", _("Receive gifts (delivery note)"), form=form, result=result)
 
     def note_view(self, request, pk):
@@ -401,7 +402,7 @@ class StocktakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "item": take.item.code, "counted": take.counted, "expected": take.expected,
                     "variance": take.variance, "status": take.get_status_display()}
                 result = {"text": text, "alert": take.variance != 0,
-                          "link": reverse("admin:gifts_stocktake_change", args=[take.pk]), "link_text": _("Open")}
+                          "link": reverse("admin:gifts_stocktake_change", args=[take.pk]), "link_text": _("Open the stocktake")}
                 form = StocktakeForm()
         return _page(self, request, "gifts/form_page.html", _("Count gift stock"), form=form, result=result)
 

@@ -135,7 +135,8 @@ def gift_campaign_create(*, code: str, name: str, starts_on, ends_on, side: str,
     if GiftCampaign.objects.filter(code=code).exists():
         raise Conflict(_("Campaign %(code)s already exists.") % {"code": code}, code="conflict", fields={"code": ["exists"]})
     if ends_on < starts_on:
-        raise RuleViolation(_("A campaign cannot end before it starts."), code="R-GIFT-3", fields={"ends_on": ["before starts_on"]})
+        raise RuleViolation(_("A campaign cannot end before it starts."), code="R-GIFT-3",
+                            fields={"ends_on": ["before starts_on"]})
     unknown = sorted(set(categories) - set(Category.values))
     if unknown:
         raise RuleViolation(_("Unknown categories: %(c)s.") % {"c": ", ".join(unknown)}, code="invalid",

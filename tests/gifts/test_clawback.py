@@ -108,9 +108,8 @@ def test_r_ret_13_exactly_once_over_partial_returns(api_as, chain_users, gifted)
 
 
 def test_apply_twice_for_one_slip_takes_nothing_more(gifted, clerk):
-    from servicedesk.extensions import RefundContext
-
     from gifts.hooks import GiftsRefund
+    from servicedesk.extensions import RefundContext
 
     ctx = RefundContext(receipt=gifted, returned={1: 1}, reference="TH-1", user=clerk)
     assert [i.cash_amount for i in GiftsRefund().apply(ctx)] == [Decimal("39.00")]

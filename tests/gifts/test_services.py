@@ -2,6 +2,7 @@
 (PostgreSQL, threads), the variance notification (R-GIFT-7) and the ledger check."""
 
 import threading
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
