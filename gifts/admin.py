@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -114,6 +115,30 @@ class GiftEventInline(ReadOnlyInline):
     fields = readonly_fields = ["created_at", "type", "user", "parameters"]
 
 
+class CampaignAdminForm(forms.ModelForm):
+    """The owning department is a complaints.Department code, checked by code (services.department_exists);
+    categories must be the till feed's."""
+
+    class Meta:
+        model = GiftCampaign
+        fields = ["code", "name", "starts_on", "ends_on", "side", "categories", "min_spend", "gift_item", "quantity",
+                  "owner_department"]
+
+    def clean_owner_department(self):
+        code = (self.cleaned_data.get("owner_department") or "").strip()
+        if code and not services.department_exists(code):
+            raise forms.ValidationError(_("No department %(code)s.") % {"code": code})
+        return code
+
+    def clean_categories(self):
+        from receipts.choices import Category
+
+        value = self.cleaned_data.get("categories") or []
+        if not isinstance(value, list) or set(map(str, value)) - set(Category.values):
+            raise forms.ValidationError(_("Unknown categories: %(c)s.") % {"c": value})
+        return sorted(set(value))
+
+
 @admin.register(GiftCampaign)
 class GiftCampaignAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "side", "starts_on", "ends_on", "min_spend", "gift_item", "quantity",
@@ -132,9 +157,9 @@ class GiftCampaignAdmin(SimpleHistoryAdmin):
             return [f for f in self.fields]  # the rule a gift was issued under never changes afterwards
         return closed
 
+    form = CampaignAdminForm
+
     def save_model(self, request, obj, form, change):
-        if obj.owner_department and not services.department_exists(obj.owner_department):
-            raise PermissionDenied(_("No department %(code)s.") % {"code": obj.owner_department})
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

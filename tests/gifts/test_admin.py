@@ -181,3 +181,23 @@ def test_demo_loads_two_campaigns_and_is_idempotent():
     demo.load(stdout=StringIO())
     assert GiftCampaign.objects.count() == 2 and GiftItemFactory._meta.model.objects.count() == 2
     assert Stocktake.objects.filter(status="needs_explanation").count() == 1
+
+
+def test_campaign_admin_form_checks_the_department_and_categories(client, supervisor, umbrella):
+    from complaints.models import Department
+
+    Department.objects.create(code="clothing", name="服装部")
+    url = reverse("admin:gifts_giftcampaign_add")
+    data = {"code": "C-ADM-1", "name": "满500送伞", "starts_on": "2026-12-01", "ends_on": "2026-12-31", "side": "dept",
+            "categories": '["clothing"]', "min_spend": "500.00", "gift_item": umbrella.pk, "quantity": 1,
+            "owner_department": "nobody"}
+    for prefix in ("voucher_batches", "events"):  # the read-only inlines' management forms
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    c = logged_in(client, supervisor)
+    assert c.post(url, data).status_code == 200  # the form names the field
+    assert c.post(url, {**data, "owner_department": "clothing", "categories": '["spaceships"]'}).status_code == 200
+    done = c.post(url, {**data, "owner_department": "clothing"})
+    assert done.status_code == 302, done.context["adminform"].form.errors if done.context else done
+    from gifts.models import GiftCampaign
+
+    assert GiftCampaign.objects.get(code="C-ADM-1").owner_department == "clothing"
