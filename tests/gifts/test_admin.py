@@ -201,3 +201,18 @@ def test_campaign_admin_form_checks_the_department_and_categories(client, superv
     from gifts.models import GiftCampaign
 
     assert GiftCampaign.objects.get(code="C-ADM-1").owner_department == "clothing"
+
+
+def test_counter_scan_is_bounded_whatever_the_campaigns_and_lines(client, clerk, umbrella, make_receipt,
+                                                                  django_assert_max_num_queries):
+    from tests.factories.gifts import GiftCampaignFactory
+
+    for _ in range(6):
+        GiftCampaignFactory(gift_item=umbrella)
+    receipt = make_receipt(lines=[("clothing", "100.00", 1)] * 40)
+    c = logged_in(client, clerk)
+    url = reverse("admin:gifts_giftissue_counter")
+    c.get(url, {"side": "dept", "code": receipt.number})  # warm the permission cache
+    with django_assert_max_num_queries(20):
+        page = c.get(url, {"side": "dept", "code": receipt.number})
+    assert page.content.decode().count('class="desk-card gift-campaign"') == 6
