@@ -208,14 +208,26 @@ def gift_delivery_receive(*, item: str, quantity: int, note_number: str, deliver
 
 # ---------------------------------------------------------------- issuing (R-GIFT-3, R-GIFT-5)
 
-def _campaign_locked(code: str) -> GiftCampaign:
-    campaign = GiftCampaign.objects.select_for_update().select_related("gift_item").filter(code=(code or "").strip()).first()
+def _campaign_open(code: str) -> GiftCampaign:
+    """The campaign, refused when closed. Not locked: desks issuing for one campaign queue only on the item
+    row, once the receipt has been checked; `_still_open` re-reads the status once that lock is held, so an
+    issue never slips past a close (campaign_close locks the item before it marks the campaign closed)."""
+    campaign = GiftCampaign.objects.select_related("gift_item").filter(code=(code or "").strip()).first()
     if campaign is None:
         raise RuleViolation(_("No campaign %(code)s.") % {"code": code}, code="R-GIFT-3", fields={"campaign": ["not found"]})
     if campaign.status != CampaignStatus.OPEN:
         raise RuleViolation(_("Campaign %(code)s is closed: no more gifts are issued for it.") % {"code": campaign.code},
                             code="R-GIFT-6", fields={"campaign": ["closed"]})
     return campaign
+
+
+def _still_open(campaign: GiftCampaign) -> None:
+    """Lock the gift item row (the stock move below keeps it), then re-read the campaign: a close that
+    committed meanwhile refuses the issue (R-GIFT-6) before the stock is looked at."""
+    GiftItem.objects.select_for_update().filter(pk=campaign.gift_item_id).values_list("pk", flat=True).first()
+    if GiftCampaign.objects.filter(pk=campaign.pk, status=CampaignStatus.CLOSED).exists():
+        raise RuleViolation(_("Campaign %(code)s is closed: no more gifts are issued for it.") % {"code": campaign.code},
+                            code="R-GIFT-6", fields={"campaign": ["closed"]})
 
 
 def qualification_sentence(q: rules.Qualification, campaign: GiftCampaign) -> str:
@@ -244,7 +256,7 @@ def _create_issue(**fields) -> GiftIssue:
 @transaction.atomic
 def gift_issue_for_receipt(*, campaign: str, side: str, number: str, user) -> GiftIssue:
     """R-GIFT-3: a qualifying till receipt gets the campaign's gift once; the issue stamps the receipt."""
-    c = _campaign_locked(campaign)
+    c = _campaign_open(campaign)
     receipt = Receipt.objects.filter(side=side, number=(number or "").strip()).first()
     if receipt is None:
         raise RuleViolation(_("No till receipt %(side)s %(number)s.") % {"side": side, "number": number},
@@ -257,6 +269,7 @@ def gift_issue_for_receipt(*, campaign: str, side: str, number: str, user) -> Gi
     if not q.qualifies:
         raise RuleViolation(qualification_sentence(q, c), code="R-GIFT-3",
                             fields={"receipt": [q.reason], "shortfall": [f"{q.shortfall:.2f}"]})
+    _still_open(c)
     issue = _create_issue(kind=IssueKind.RECEIPT, campaign=c, item=c.gift_item, quantity=c.quantity,
                           unit_value=c.gift_item.unit_value, receipt=receipt, qualification=q.as_dict(),
                           issued_by=user, issued_at=timezone.now(), balance_after=0)
@@ -270,7 +283,7 @@ def gift_issue_for_receipt(*, campaign: str, side: str, number: str, user) -> Gi
 @transaction.atomic
 def gift_issue_for_voucher(*, campaign: str, serial: str, user, receipt: Receipt | None = None) -> GiftIssue:
     """R-GIFT-3: a pickup voucher of the campaign is collected on issue and can never claim again."""
-    c = _campaign_locked(campaign)
+    c = _campaign_open(campaign)
     voucher = GiftVoucher.objects.select_for_update().filter(serial=(serial or "").strip().upper()).first()
     if voucher is None or voucher.campaign_id != c.pk:
         raise RuleViolation(_("%(serial)s is not a pickup voucher of %(code)s.") % {"serial": serial, "code": c.code},
@@ -279,6 +292,7 @@ def gift_issue_for_voucher(*, campaign: str, serial: str, user, receipt: Receipt
         raise Conflict(_("Voucher %(serial)s was already collected.") % {"serial": voucher.serial}, code="R-GIFT-3",
                        fields={"voucher_serial": ["collected"]})
     now = timezone.now()
+    _still_open(c)
     issue = _create_issue(kind=IssueKind.VOUCHER, campaign=c, item=c.gift_item, quantity=c.quantity,
                           unit_value=c.gift_item.unit_value, voucher=voucher, receipt=receipt, issued_by=user,
                           issued_at=now, balance_after=0)

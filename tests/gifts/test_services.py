@@ -189,3 +189,29 @@ def test_r_gift_5_one_birthday_gift_under_two_desks(user_in_role):
     item.refresh_from_db()
     assert item.on_hand == 9
 
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_r_gift_6_an_issue_racing_a_close_is_refused_or_counted_before_it(make_receipt, user_in_role):
+    """A desk issues while the supervisor closes: either the issue lands first (and the close returns one
+    unit less) or it is refused R-GIFT-6 — never a gift out of a closed campaign, never a wrong return list."""
+    supervisor = user_in_role("desk_supervisor")
+    campaign = GiftCampaignFactory(gift_item=stock(GiftItemFactory(), 10, user=supervisor))
+    receipt = make_receipt()
+    clerk = user_in_role("clerk")
+
+    def work(i):
+        if i == 0:
+            services.gift_issue_for_receipt(campaign=campaign.code, side="dept", number=receipt.number, user=clerk)
+        else:
+            services.campaign_close(campaign=campaign, user=supervisor)
+
+    outcomes = _race(2, work)
+    campaign.refresh_from_db()
+    returned = campaign.close_summary["returned"][0]["quantity"]
+    if outcomes == ["ok", "ok"]:
+        assert GiftIssue.objects.count() == 1 and returned == 9
+    else:
+        assert outcomes == ["400 R-GIFT-6", "ok"] and returned == 10 and not GiftIssue.objects.exists()
+    assert GiftItem.objects.get(pk=campaign.gift_item_id).on_hand == 0
