@@ -62,7 +62,9 @@ ROLES: dict[str, Role] = {
                 "complaints.route_complaint",
                 "complaints.record_followup",
                 "returns.add_returnrequest",
-                "gifts.issue_gift",
+                "gifts.issue_gift",  # R-GIFT-3, R-GIFT-5
+                "gifts.add_giftdelivery",  # R-GIFT-1: the clerk counts deliveries in
+                "gifts.add_stocktake",  # R-GIFT-7: the clerk counts; a supervisor explains (gifts.explain_variance)
                 "invoices.issue_invoice",
                 "invoices.add_invoiceloss",  # R-INV-7: a loss is reported at once, by whoever finds it
                 "broadcast.add_urgentinsert",
