@@ -1,0 +1,42 @@
+"""The API's filter backend (the one place list filters are validated; every viewset gets it).
+
+- List filters apply to lists only: a detail route (`retrieve`, `/complaints/{n}/followups/`, `route`…)
+  looks its object up without them, so `?received_before=…` on a sub-resource can neither hide the
+  object nor crash the lookup (issue 9).
+- Every date-time filter refuses what the database cannot hold (`validate_db_datetime`): 400 naming
+  the parameter instead of PostgreSQL's `DataError`. Text filters already refuse NUL characters
+  (Django's form fields), and the edge middleware refuses NUL anywhere in the query string.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django_filters import rest_framework as filters
+
+from .fields import validate_db_datetime
+
+
+class DeskFilterBackend(filters.DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            harden_form(filterset.form)
+        return filterset
+
+
+def harden_form(form) -> None:
+    for field in form.fields.values():
+        _harden_field(field)
+
+
+def _harden_field(field) -> None:
+    if isinstance(field, forms.MultiValueField):
+        for sub in field.fields:
+            _harden_field(sub)
+    if isinstance(field, forms.DateTimeField) and validate_db_datetime not in field.validators:
+        field.validators.append(validate_db_datetime)
