@@ -221,3 +221,14 @@ def _unmasked(*, member: Member, user, context: str, value: str, masked: str) ->
         return masked
     UnmaskedAccessLog.objects.create(user=user, member=member, context=context[:100])
     return value
+
+
+def card_stock_status(*, at: dt.datetime | None = None) -> dict:
+    """R-CARD-3: blank cards on hand, the warning threshold in force and whether stock is low."""
+    from .models import CardStock
+
+    policy = policy_at(at=at or timezone.now())
+    stock = CardStock.objects.filter(pk=1).first()
+    on_hand = stock.on_hand if stock else 0
+    return {"on_hand": on_hand, "threshold": policy.card_stock_threshold,
+            "low": rules.card_stock_low(on_hand=on_hand, policy=policy)}

@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation documents the contract's error answers (servicedesk/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "servicedesk.api.schema.document_errors"],
     # Choice sets that share a field name across apps get stable, readable names in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ReceiptSideEnum": "receipts.choices.Side",

@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
 
 from .fields import validate_db_datetime
 
@@ -26,7 +28,22 @@ class DeskFilterBackend(filters.DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             harden_form(filterset.form)
+            refuse_blank(filterset, request.query_params)
         return filterset
+
+
+def refuse_blank(filterset, params) -> None:
+    """`?read_at=` or `?status=`: the schema says a date-time or one of the choices, so an empty value is
+    refused (400 naming it) instead of silently meaning "no filter". Free-text filters may be empty."""
+    errors = {}
+    for name, field in filterset.form.fields.items():
+        if name not in params or any(value != "" for value in params.getlist(name)):
+            continue
+        if type(field) is forms.CharField:
+            continue
+        errors[name] = [_("This filter may not be blank.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 def harden_form(form) -> None:
