@@ -18,6 +18,12 @@ class QualificationSerializer(serializers.Serializer):
     legacy_card_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
+class BirthdayField(serializers.DateField):
+    """A birthday is not a store date (servicedesk.api.fields): its own check is validate_birthday."""
+
+    store_date = False
+
+
 class EnrolSerializer(serializers.Serializer):
     """POST /api/v1/members/ (R-VIP-1,2,3,5,6). Field checks of R-VIP-6 run in the service (code R-VIP-6)."""
 
@@ -26,7 +32,7 @@ class EnrolSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     id_type = serializers.CharField(max_length=20, required=False, default=IdType.ID_CARD)
     id_number = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
-    birthday = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_birthday])
+    birthday = BirthdayField(required=False, allow_null=True, default=None, validators=[validate_birthday])
     tier = serializers.ChoiceField(choices=Tier.choices)
     qualification = QualificationSerializer()
 
@@ -95,7 +101,7 @@ class MemberCardSerializer(serializers.Serializer):
     market_points = serializers.IntegerField()
     stored_value = serializers.DecimalField(max_digits=12, decimal_places=2)
     year_spend = serializers.DecimalField(max_digits=14, decimal_places=2)
-    birthday = serializers.DateField(allow_null=True)
+    birthday = BirthdayField(allow_null=True)
 
 
 class VoucherResultSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -101,6 +102,17 @@ def _plain(value):
     return str(value)
 
 
+def csrf_failure(request, reason=""):
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(error_body("csrf_failed", _("CSRF check failed: %(reason)s") % {"reason": reason}), status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any /api/ path no endpoint answers: the contract's JSON 404 (never the admin's login redirect)."""
     from django.http import JsonResponse

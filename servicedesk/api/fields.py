@@ -7,7 +7,9 @@
 - `validate_store_date`: a store date (receipts, complaints, broadcast days, periods) outside
   `DESK_DATE_MIN_YEAR` … today's year + `DESK_DATE_MAX_YEARS_AHEAD` is refused (issue 9, item 7).
 
-`StoreDateTimeField` / `StoreDateField` are DRF fields with both checks, for serializers of store dates.
+Every DRF DateTimeField and DateField of the API applies both (installed once by
+`install_strict_json_types`); a date that is not a store date (a birthday) opts out with
+`store_date = False` on its field class.
 """
 
 from __future__ import annotations
@@ -52,27 +54,49 @@ def validate_store_date(value) -> None:
             _("Use a date between the years %(first)s and %(last)s.") % {"first": first, "last": last}, code="out_of_range")
 
 
-def _as_drf(validator):
-    def run(value):
-        try:
-            validator(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages, code="out_of_range")
-
-    return run
+def _as_drf(validator, value) -> None:
+    try:
+        validator(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages, code="out_of_range")
 
 
-class StoreDateTimeField(serializers.DateTimeField):
-    """A store time (ISO 8601 with offset; without one it is read in the store's zone)."""
+# ---------------------------------------------------------------- JSON types are what the schema says
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators = [*self.validators, _as_drf(validate_db_datetime), _as_drf(validate_store_date)]
+def install_strict_json_types() -> None:
+    """The API takes JSON only, and a JSON value must have the type the OpenAPI schema gives its field
+    (issue 9: schema = behaviour). DRF's fields are lenient by default — `{"draft": 0}` passes as a string,
+    `"5"` as an integer, `"yes"` as a boolean, `12.5` as money — so the schema would lie. Installed once for
+    every serializer, old and new, by servicedesk.apps:
+      text (CharField and its kin) → a JSON string; integers → a JSON integer (not a boolean);
+      booleans → true/false; money and other decimals → a JSON string (the contract: "1234.50");
+      dates and times → a string, inside the store's years (validate_store_date) and storable.
+    """
+    if getattr(serializers.Field, "_desk_strict", False):
+        return
+    checks = (
+        (serializers.CharField, lambda data: isinstance(data, str)),
+        (serializers.IntegerField, lambda data: isinstance(data, int) and not isinstance(data, bool)),
+        (serializers.BooleanField, lambda data: isinstance(data, bool)),
+        (serializers.DecimalField, lambda data: isinstance(data, str)),
+        (serializers.ChoiceField, lambda data: isinstance(data, str)),
+        (serializers.DateTimeField, lambda data: isinstance(data, str)),
+        (serializers.DateField, lambda data: isinstance(data, str)),
+    )
+    for field_class, accepts in checks:
+        original = field_class.to_internal_value
 
+        def strict(self, data, _original=original, _accepts=accepts):
+            if not _accepts(data):
+                self.fail("invalid" if "invalid" in self.error_messages else "invalid_choice", input=data,
+                          format="ISO 8601")
+            value = _original(self, data)
+            if isinstance(self, serializers.DateTimeField | serializers.DateField):
+                if isinstance(self, serializers.DateTimeField):
+                    _as_drf(validate_db_datetime, value)
+                if getattr(self, "store_date", True):
+                    _as_drf(validate_store_date, value)
+            return value
 
-class StoreDateField(serializers.DateField):
-    """A store date (YYYY-MM-DD) inside the sane range."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators = [*self.validators, _as_drf(validate_store_date)]
+        field_class.to_internal_value = strict
+    serializers.Field._desk_strict = True

@@ -34,7 +34,8 @@ class DeskFilterBackend(filters.DjangoFilterBackend):
 
 def refuse_blank(filterset, params) -> None:
     """`?read_at=` or `?status=`: the schema says a date-time or one of the choices, so an empty value is
-    refused (400 naming it) instead of silently meaning "no filter". Free-text filters may be empty."""
+    refused (400 naming it) instead of silently meaning "no filter". Free-text filters may be empty.
+    A boolean filter takes true or false only."""
     errors = {}
     for name, field in filterset.form.fields.items():
         if name not in params or any(value != "" for value in params.getlist(name)):
@@ -42,6 +43,11 @@ def refuse_blank(filterset, params) -> None:
         if type(field) is forms.CharField:
             continue
         errors[name] = [_("This filter may not be blank.")]
+    for name, field in filterset.form.fields.items():
+        # The schema says boolean: "true" or "false" (Django's NullBooleanField would also take "null", "2"…).
+        if isinstance(field, forms.NullBooleanField) and name in params and name not in errors:
+            if any(value not in ("true", "false", "True", "False") for value in params.getlist(name)):
+                errors[name] = [_("Use true or false.")]
     if errors:
         raise ValidationError(errors)
 

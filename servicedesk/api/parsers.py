@@ -84,21 +84,3 @@ class DeskJSONParser(parsers.JSONParser):
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
-
-
-class _QueryDictCheck:
-    def parse(self, stream, media_type=None, parser_context=None):
-        result = super().parse(stream, media_type, parser_context)
-        data = result.data if isinstance(result, parsers.DataAndFiles) else result
-        for key, values in data.lists():
-            if NUL in key or any(NUL in str(value) for value in values):
-                _refuse((key.replace(NUL, ""),), _("NUL characters are not allowed."))
-        return result
-
-
-class DeskFormParser(_QueryDictCheck, parsers.FormParser):
-    pass
-
-
-class DeskMultiPartParser(_QueryDictCheck, parsers.MultiPartParser):
-    pass

@@ -7,6 +7,8 @@ writes, 409 (conflict) and 413 (body too large). An operation that documents one
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "The API's error format (api-contract.md).",
@@ -43,3 +45,13 @@ def document_errors(result, generator, request, public):
                 responses.setdefault(code, {"description": DESCRIPTIONS[code],
                                             "content": {"application/json": {"schema": ref}}})
     return result
+
+
+class DeskAutoSchema(AutoSchema):
+    """List filters are documented where they apply: list routes. A detail route that answers a list
+    (`/complaints/{n}/events/`) ignores them (servicedesk.api.filters.DeskFilterBackend), so it documents none."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "detail", False):
+            return []
+        return super().get_filter_backends()

@@ -122,9 +122,10 @@ def test_nul_in_a_body_value_is_400_naming_the_field(admin_api, complaint):
     _error(admin_api.post("/api/v1/receipts/", {"lines": [{"sku": "x\u0000"}]}, format="json"), 400, "lines.0.sku")
 
 
-def test_nul_in_a_form_body_is_400(admin_api, complaint):
+def test_the_api_takes_json_only(admin_api, complaint):
     url = f"/api/v1/complaints/{complaint.number}/route/"
-    _error(admin_api.post(url, {"valid": "true", "department": "a\x00"}), 400, "department")
+    body = _error(admin_api.post(url, {"valid": "true", "department": "a"}, format="multipart"), 415)
+    assert body["code"] == "unsupported_media_type"
 
 
 def test_nul_in_a_desk_page_query_is_plain_400(client, user_in_role):
