@@ -295,7 +295,10 @@ SIGN_STEPS: dict[str, Transition] = {
     )
 }
 # Who may turn a slip down, and when: the counter when inspecting, the approver when approving.
-REJECTABLE = {"awaiting_counter_check": "returns.counter_check", "awaiting_approval": "returns.approve_return"}
+# Who may turn a slip down, by status. The manual's flow: the counter staff identify the goods and sign
+# (柜组员工…鉴别并签名确认); the supervisor or manager approves (审批) — and so decides a refusal. Counter staff
+# who find a problem do not sign; an approver rejects (role review, issue 9).
+REJECTABLE = {"awaiting_counter_check": "returns.approve_return", "awaiting_approval": "returns.approve_return"}
 
 
 def sign_refusal(*, step: str, status: str, approval_level: str | None, is_creator: bool,

@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.utils import get_model_field
 from rest_framework.exceptions import ValidationError
 
 from .fields import validate_db_datetime
@@ -28,8 +31,26 @@ class DeskFilterBackend(filters.DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             harden_form(filterset.form)
+            _integers_are_integers(filterset)
             refuse_blank(filterset, request.query_params)
         return filterset
+
+
+def _whole_number(value) -> None:
+    if value is not None and value != value.to_integral_value():
+        raise DjangoValidationError(_("A whole number is required."), code="not_whole")
+
+
+def _integers_are_integers(filterset) -> None:
+    """A number filter on an integer column is documented as an integer: 0.5 is refused, not rounded away."""
+    for name, filter_ in filterset.filters.items():
+        if not isinstance(filter_, filters.NumberFilter) or name not in filterset.form.fields:
+            continue
+        model_field = get_model_field(filterset._meta.model, filter_.field_name) if filterset._meta.model else None
+        if isinstance(model_field, models.IntegerField | models.AutoField):
+            field = filterset.form.fields[name]
+            if _whole_number not in field.validators:
+                field.validators.append(_whole_number)
 
 
 def refuse_blank(filterset, params) -> None:

@@ -197,8 +197,12 @@ def test_reject_frees_the_pieces(api_as, chain_users, make_receipt):
     api = api_as(chain_users["clerk"])
     rr = api.post("/api/v1/returns/", body(receipt), format="json").json()
     assert api.post(f"/api/v1/returns/{rr['id']}/reject/", {"reason": "x"}, format="json").status_code == 403
-    response = api_as(chain_users["counter_staff"]).post(f"/api/v1/returns/{rr['id']}/reject/",
-                                                         {"reason": "吊牌缺失"}, format="json")
+    # Role review: counter staff identify and sign, an approver decides a refusal.
+    counter = api_as(chain_users["counter_staff"]).post(f"/api/v1/returns/{rr['id']}/reject/", {"reason": "x"},
+                                                        format="json")
+    assert counter.status_code == 403 and counter.json()["code"] == "R-RET-12"
+    response = api_as(chain_users["dept_supervisor"]).post(f"/api/v1/returns/{rr['id']}/reject/",
+                                                           {"reason": "吊牌缺失"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     assert api.post("/api/v1/returns/", body(receipt), format="json").status_code == 201
 

@@ -160,3 +160,51 @@ def test_anonymous_api_is_401_json(api_client):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert reverse("admin:login") not in response.get("Location", "")
+
+
+def test_query_values_have_their_schema_type(admin_api, complaint):
+    for params, field in (({"escalation_level": "0.5"}, "escalation_level"), ({"serious": "null"}, "serious"),
+                          ({"status": ""}, "status"), ({"page_size": "null"}, "page_size"),
+                          ({"page_size": "501"}, "page_size"), ({"read_at": ""}, None)):
+        url = "/api/v1/notifications/" if "read_at" in params else "/api/v1/complaints/"
+        _error(admin_api.get(url, params), 400, field or "read_at")
+    ok = admin_api.get("/api/v1/complaints/", {"escalation_level": "0", "serious": "false", "phone": "", "page_size": "1"})
+    assert ok.status_code == 200 and len(ok.json()["results"]) == 1
+
+
+def test_json_values_have_their_schema_type(admin_api):
+    for body, field in (({"draft": 0}, "draft"), ({"draft": True}, "draft"), ({"draft": None}, "draft")):
+        _error(admin_api.post("/api/v1/complaint-phrases/check/", body), 400, field)
+    DepartmentFactory(code="shoes")
+    _error(admin_api.patch("/api/v1/departments/shoes/", {"feedback_hours": "24"}), 400, "feedback_hours")
+    _error(admin_api.patch("/api/v1/departments/shoes/", {"feedback_hours": True}), 400, "feedback_hours")
+    _error(admin_api.patch("/api/v1/departments/shoes/", {"name": 5}), 400, "name")
+    assert admin_api.patch("/api/v1/departments/shoes/", {"feedback_hours": 24, "name": "鞋部"}).status_code == 200
+
+
+def test_store_times_outside_the_store_years_are_refused(admin_api, complaint):
+    url = f"/api/v1/complaints/{complaint.number}/supplier-contacts/"
+    base = {"supplier": "某厂", "contact_person": "李", "contact_phone": "13800000000", "summary": "x"}
+    for when in ("0215-11-09T00:57:17+08:00", "1999-12-31T23:00:00+08:00", "2999-01-01T00:00:00+08:00"):
+        body = _error(admin_api.post(url, {**base, "contacted_at": when}, HTTP_ACCEPT_LANGUAGE="en"), 400, "contacted_at")
+        assert "between the years 2000 and" in body["fields"]["contacted_at"][0]
+    assert admin_api.post(url, {**base, "contacted_at": "2026-11-30T10:00:00+08:00"}).status_code == 201
+
+
+def test_the_store_years_are_a_setting(admin_api, complaint, settings):
+    settings.DESK_DATE_MIN_YEAR = 1990
+    url = f"/api/v1/complaints/{complaint.number}/supplier-contacts/"
+    body = {"supplier": "某厂", "contact_person": "李", "contact_phone": "13800000000", "summary": "x",
+            "contacted_at": "1995-01-01T10:00:00+08:00"}
+    assert admin_api.post(url, body).status_code == 201
+
+
+def test_csrf_failure_under_the_api_is_json(client, user_in_role):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(user_in_role("admin"))
+    response = csrf_client.post("/api/v1/nothing/", {}, content_type="application/json")
+    assert response.status_code == 404  # the API's catch-all is CSRF-exempt
+    response = csrf_client.post("/api/v1/complaint-phrases/check/", {"draft": "x"}, content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] in {"permission_denied", "csrf_failed"}
