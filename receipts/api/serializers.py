@@ -64,3 +64,20 @@ class ReceiptSerializer(serializers.ModelSerializer):
     def get_points_explanation(self, obj) -> dict | None:
         rp = self._points(obj)
         return rp.explanation if rp else None
+
+
+class MemberBalanceSerializer(serializers.Serializer):
+    dept_points = serializers.IntegerField()
+    market_points = serializers.IntegerField()
+    stored_value = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReceiptIngestedSerializer(serializers.Serializer):
+    """The till feed's answer (api-contract.md): 201 the first time, 200 with the same body for a repost."""
+
+    side = serializers.ChoiceField(choices=Side.choices)
+    number = serializers.CharField()
+    points_earned = serializers.IntegerField()
+    wallet = serializers.ChoiceField(choices=Side.choices)
+    card_number = serializers.CharField(allow_null=True)
+    member_balance = MemberBalanceSerializer(allow_null=True)

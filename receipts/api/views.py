@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from receipts import services
 from receipts.models import Receipt
 
-from .serializers import ReceiptInSerializer, ReceiptSerializer
+from .serializers import ReceiptIngestedSerializer, ReceiptInSerializer, ReceiptSerializer
 
 
 class ReceiptFilter(filters.FilterSet):
@@ -22,7 +22,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     serializer_class = ReceiptSerializer
     filterset_class = ReceiptFilter
 
-    @extend_schema(request=ReceiptInSerializer, responses={201: dict, 200: dict})
+    @extend_schema(request=ReceiptInSerializer, responses={201: ReceiptIngestedSerializer, 200: ReceiptIngestedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = ReceiptInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

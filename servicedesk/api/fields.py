@@ -99,4 +99,16 @@ def install_strict_json_types() -> None:
             return value
 
         field_class.to_internal_value = strict
+    original_serializer = serializers.Serializer.to_internal_value
+
+    def no_unknown_keys_in_patch(self, data):
+        # A PATCH names the fields it changes: a key the form does not have (a typo) is refused, not
+        # silently ignored (the schema says additionalProperties: false for PATCH bodies).
+        if self.partial and self.parent is None and isinstance(data, dict):
+            unknown = sorted(set(data) - {name for name, field in self.fields.items() if not field.read_only})
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown}, code="invalid")
+        return original_serializer(self, data)
+
+    serializers.Serializer.to_internal_value = no_unknown_keys_in_patch
     serializers.Field._desk_strict = True

@@ -16,7 +16,7 @@ ERROR_SCHEMA = {
     "properties": {
         "code": {"type": "string", "description": "A rule id (R-…) or an error code."},
         "detail": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {}},
+        "fields": {"type": "object", "description": "Per field (or \"non_field_errors\"): what is wrong with it."},
     },
 }
 
@@ -44,6 +44,10 @@ def document_errors(result, generator, request, public):
             for code in WRITE_ERRORS if method != "get" else READ_ERRORS:
                 responses.setdefault(code, {"description": DESCRIPTIONS[code],
                                             "content": {"application/json": {"schema": ref}}})
+        patch = item.get("patch", {}).get("requestBody", {}).get("content", {}).get("application/json", {})
+        if "$ref" in patch.get("schema", {}):
+            name = patch["schema"]["$ref"].rsplit("/", 1)[1]
+            result["components"]["schemas"][name]["additionalProperties"] = False  # unknown keys → 400
     return result
 
 

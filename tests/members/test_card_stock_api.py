@@ -4,8 +4,8 @@ receiving them through the API must be possible; the answer is {on_hand, thresho
 import pytest
 
 from members.models import CardStock, CardStockEntry
-from tests.members.test_api import URL, enrol_body
 from tests.factories.receipts import ReceiptFactory
+from tests.members.test_api import URL, enrol_body
 
 pytestmark = pytest.mark.django_db
 STOCK = "/api/v1/card-stock/"

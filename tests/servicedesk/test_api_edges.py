@@ -208,3 +208,11 @@ def test_csrf_failure_under_the_api_is_json(client, user_in_role):
     assert response.status_code == 404  # the API's catch-all is CSRF-exempt
     response = csrf_client.post("/api/v1/complaint-phrases/check/", {"draft": "x"}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] in {"permission_denied", "csrf_failed"}
+
+
+def test_patch_refuses_unknown_fields(admin_api, complaint):
+    DepartmentFactory(code="toys")
+    body = _error(admin_api.patch("/api/v1/departments/toys/", {"nmae": "玩具部"}), 400, "nmae")
+    assert body["code"] == "invalid"
+    _error(admin_api.patch(f"/api/v1/complaints/{complaint.number}/", {"fields": {}}), 400, "fields")
+    assert admin_api.patch(f"/api/v1/complaints/{complaint.number}/", {"customer_name": "王女士"}).status_code == 200
