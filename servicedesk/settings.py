@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "complaints.choices.ComplaintStatus",
         "ComplaintTypeEnum": "complaints.choices.ComplaintType",
         "ReplaceReasonEnum": "members.choices.ReplaceReason",
+        "WalletEnum": "members.choices.Wallet",
     },
 }
 
