@@ -68,9 +68,11 @@ def load(*, stdout) -> None:
     c5 = receive(customer_name="周强", phone="13500003333", type="environment", cause="地下停车场出口指示牌不清楚，绕了三圈。",
                  request="改进指示牌")
     services.complaint_route(complaint=c5, user=clerk, valid=True, department=Department.objects.get(code="frontdesk"))
-    services.complaint_feedback(complaint=c5, user=gm, investigation="现场查看", result="指示牌被柱子遮挡",
+    # The front desk answers for itself (its supervisor); the GM approves (role review: the GM never writes
+    # a department's feedback).
+    services.complaint_feedback(complaint=c5, user=sup, investigation="现场查看", result="指示牌被柱子遮挡",
                                 proposed_handling="增设两块指示牌，并向顾客致谢")
-    services.complaint_approve(complaint=c5, user=sup, instruction="同意，本周内完成")
+    services.complaint_approve(complaint=c5, user=gm, instruction="同意，本周内完成")
     services.complaint_notify_customer(complaint=c5, user=clerk, reply="周先生您好，感谢您的意见，我们将在本周内增设指示牌。")
     services.complaint_carry_out(complaint=c5, user=clerk, note="已增设指示牌两块")
     services.complaint_followup(complaint=c5, user=clerk, satisfaction="satisfied", note="顾客表示满意")

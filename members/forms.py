@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import IdType, QualificationKind, ReplaceReason, Tier, Wallet
+from .models import validate_birthday
 
 
 def _helper(label: str, name: str) -> FormHelper:
@@ -66,7 +67,8 @@ class EnrolForm(forms.Form):
     address = forms.CharField(label=_("Mailing address"), max_length=300)
     id_type = forms.ChoiceField(label=_("Identity document"), choices=IdType.choices)
     id_number = forms.CharField(label=_("Document number"), max_length=40)
-    birthday = forms.DateField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birthday = forms.DateField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[validate_birthday])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -201,6 +201,22 @@ class PromotionRule(TimeStampedModel):
         return self.name
 
 
+def validate_birthday(value) -> None:
+    """A possible birthday (members.rules.birthday_problem): not in the future, at most
+    MEMBERS_BIRTHDAY_MAX_AGE_YEARS ago. Runs in the admin, the counter form and the API."""
+    from django.core.exceptions import ValidationError
+
+    from .rules import birthday_problem
+
+    years = settings.MEMBERS_BIRTHDAY_MAX_AGE_YEARS
+    problem = birthday_problem(birthday=value, today=timezone.localdate(), max_age_years=years)
+    if problem == "future":
+        raise ValidationError(_("A birthday cannot be in the future."), code="birthday_future")
+    if problem == "too_old":
+        raise ValidationError(_("A birthday more than %(years)s years ago is not possible.") % {"years": years},
+                              code="birthday_too_old")
+
+
 class Member(TimeStampedModel):
     """A card holder's personal data (R-VIP-6), confidential (R-VIP-7)."""
 
@@ -209,7 +225,7 @@ class Member(TimeStampedModel):
     address = models.CharField(_("mailing address"), max_length=300)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
     id_number = models.CharField(_("document number"), max_length=40)
-    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True, validators=[validate_birthday])
     history = HistoricalRecords()
 
     class Meta:

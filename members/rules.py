@@ -308,6 +308,22 @@ def upgrade_due(*, tier: str, year_spend: Decimal, policy: PolicyValues) -> bool
     return tier == GOLD and year_spend >= policy.upgrade_year_spend
 
 
+def birthday_problem(*, birthday: dt.date | None, today: dt.date, max_age_years: int) -> str | None:
+    """Issue 9: an impossible birthday — in the future, or more than `max_age_years` ago — is refused
+    (9999-12-31 and 0001-01-01 used to be stored). None when the date is possible (or not given)."""
+    if birthday is None:
+        return None
+    if birthday > today:
+        return "future"
+    try:
+        oldest = today.replace(year=today.year - max_age_years)
+    except ValueError:  # 29 February
+        oldest = today.replace(year=today.year - max_age_years, day=28)
+    if birthday < oldest:
+        return "too_old"
+    return None
+
+
 def card_stock_low(*, on_hand: int, policy: PolicyValues) -> bool:
     """R-CARD-3."""
     return on_hand < policy.card_stock_threshold

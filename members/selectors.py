@@ -239,3 +239,14 @@ def qualification_preview(*, kind: str, keys: list[tuple[str, str]], now: dt.dat
     return {"total": f"{total:.2f}", "days": days, "missing": missing, "used": used, "tier": result.tier,
             "cards": result.cards, "rule": result.rule,
             "ok": bool(result.tier) and not missing and len(days) <= 1 and not used}
+
+
+def card_stock_status(*, at: dt.datetime | None = None) -> dict:
+    """R-CARD-3: blank cards on hand, the warning threshold in force and whether stock is low."""
+    from .models import CardStock
+
+    policy = policy_at(at=at or timezone.now())
+    stock = CardStock.objects.filter(pk=1).first()
+    on_hand = stock.on_hand if stock else 0
+    return {"on_hand": on_hand, "threshold": policy.card_stock_threshold,
+            "low": rules.card_stock_low(on_hand=on_hand, policy=policy)}

@@ -32,6 +32,8 @@ MESSAGES = {
     "window_ok": _("Change of mind on day %(day)s of %(days)s allowed."),
     "price_within": _("Within %(days)s days: refund at the price paid (%(price)s)."),
     "price_fallen": _("After %(days)s days the price fell from %(paid)s to %(now)s: refund at %(now)s."),
+    "price_unchanged": _("After %(days)s days, no current price given: the price is taken as unchanged, refund at "
+                         "the price paid (%(price)s)."),
     "price_not_fallen": _("After %(days)s days the price did not fall (%(paid)s → %(now)s): refund at %(paid)s."),
     "approval_dept_supervisor": _("Refund %(amount)s is at most %(threshold)s: the department supervisor signs."),
     "approval_ops_manager": _("Refund %(amount)s is above %(threshold)s: the operations manager (or GM) signs."),

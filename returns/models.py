@@ -142,6 +142,9 @@ class ReturnRequest(TimeStampedModel):
     refunded_by, refunded_at = _signature(_("refunded by"), _("refunded at"))
     rejected_by, rejected_at = _signature(_("rejected by"), _("rejected at"))
     reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    # R-RET-8: who confirmed the current price, when one was given (none given: the price is taken as unchanged).
+    price_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                           null=True, blank=True, verbose_name=_("current price confirmed by"))
     history = HistoricalRecords()
 
     class Meta:

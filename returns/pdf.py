@@ -69,6 +69,7 @@ def _copy(rr, copy: str) -> list:
         [_("Refund by"), rr.payment_method, _("Member card"), receipt.card_number or "-"],
         [_("Quality report"), rr.quality_report_ref or "-", _("Responsible"),
          " / ".join(x for x in (rr.responsible_counter, rr.responsible_salesperson) if x) or "-"],
+        [_("Current price confirmed by"), _who(rr.price_confirmed_by) if rr.price_confirmed_by_id else "-", "", ""],
     ], colWidths=[28 * mm, 62 * mm, 28 * mm, 62 * mm])
     facts.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))

@@ -201,12 +201,12 @@ def line_eligibility(*, line: LineFacts, reason: str, condition: Condition, qual
 
 def refund_unit_price(*, paid: Decimal, current: Decimal | None, day: int, policy: PolicyFacts,
                       ) -> tuple[Decimal, Finding]:
-    """R-RET-8: within the price-change days the price paid; after, the lower of paid and current."""
+    """R-RET-8: within the price-change days the price paid; after, the lower of paid and current (no current
+    price given: taken as unchanged, the price paid)."""
     if day <= policy.price_change_days:
         return paid, Finding("R-RET-8", "price_within", _p(days=policy.price_change_days, price=paid))
-    if current is None:
-        raise ReturnInputError("R-RET-8", "current_unit_price", "current_price_needed", day=day,
-                               days=policy.price_change_days)
+    if current is None:  # R-RET-8 as now written: no current price given means the price has not changed
+        return paid, Finding("R-RET-8", "price_unchanged", _p(days=policy.price_change_days, price=paid))
     if current < paid:
         return current, Finding("R-RET-8", "price_fallen", _p(days=policy.price_change_days, paid=paid, now=current))
     return paid, Finding("R-RET-8", "price_not_fallen", _p(days=policy.price_change_days, paid=paid, now=current))
@@ -290,7 +290,10 @@ SIGN_STEPS: dict[str, Transition] = {
     )
 }
 # Who may turn a slip down, and when: the counter when inspecting, the approver when approving.
-REJECTABLE = {"awaiting_counter_check": "returns.counter_check", "awaiting_approval": "returns.approve_return"}
+# Who may turn a slip down, by status. The manual's flow: the counter staff identify the goods and sign
+# (柜组员工…鉴别并签名确认); the supervisor or manager approves (审批) — and so decides a refusal. Counter staff
+# who find a problem do not sign; an approver rejects (role review, issue 9).
+REJECTABLE = {"awaiting_counter_check": "returns.approve_return", "awaiting_approval": "returns.approve_return"}
 
 
 def sign_refusal(*, step: str, status: str, approval_level: str | None, is_creator: bool,

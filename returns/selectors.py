@@ -40,7 +40,7 @@ def returned_quantities(*, receipt: Receipt, excluding: ReturnRequest | None = N
 def returns_list() -> QuerySet[ReturnRequest]:
     return ReturnRequest.objects.select_related(
         "receipt", "created_by", "counter_checked_by", "approved_by", "loss_prevention_by", "refunded_by",
-        "rejected_by")
+        "rejected_by", "price_confirmed_by")
 
 
 def return_detail(*, pk: int) -> ReturnRequest:

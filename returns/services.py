@@ -86,6 +86,11 @@ def return_quote(*, side: str, number: str, lines: list[dict], reason: str, cond
                    now=at or timezone.now(), gifts_returned=gifts_returned)
 
 
+def _current_price_given(lines: list[dict], current_unit_price: Decimal | None) -> bool:
+    """R-RET-8: a current price was given (for the slip or a line): the desk user creating the slip confirmed it."""
+    return current_unit_price is not None or any(item.get("current_unit_price") is not None for item in lines)
+
+
 @transaction.atomic
 def return_create(*, side: str, number: str, lines: list[dict], reason: str, user, condition: dict | None = None,
                   quality_report_ref: str = "", current_unit_price: Decimal | None = None,
@@ -115,6 +120,7 @@ def return_create(*, side: str, number: str, lines: list[dict], reason: str, use
         approval_level=decision.approval_level, payment_method=receipt.payment_method,
         responsible_counter=responsible_counter.strip(), responsible_salesperson=responsible_salesperson.strip(),
         gifts_returned=gifts_returned, created_by=user,
+        price_confirmed_by=user if _current_price_given(lines, current_unit_price) else None,
     )
     ReturnLine.objects.bulk_create([
         ReturnLine(return_request=rr, receipt_line=receipt_lines[d.line_no], quantity=d.quantity,

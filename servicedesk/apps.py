@@ -18,6 +18,9 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .api.fields import install_strict_json_types
+
+        install_strict_json_types()  # API JSON values must have their schema type (issue 9)
         from .roles import sync_roles_after_migrate
 
         # Apps added later bring new models: keep every role's permissions in step after each migrate.

@@ -111,9 +111,11 @@ ROLES: dict[str, Role] = {
             + (
                 "returns.approve_return",
                 "returns.approve_over_limit",  # R-RET-11: above the supervisor limit
+                # The manual: the responsible department analyses and proposes (责任部门…提出处理方案), the
+                # GM instructs (总经理批示). So the manager approves handling but never writes a department's
+                # feedback (role review, issue 9).
                 "complaints.approve_handling",
                 "complaints.approve_serious",  # R-CMP-4: serious and level-2 cases
-                "complaints.answer_feedback",
                 "servicedesk.change_notification",
                 "invoices.receive_loss_reports",  # R-INV-7: the branch head (分管领导) gets lost-invoice reports
             ),
@@ -165,12 +167,13 @@ ROLES: dict[str, Role] = {
                 "broadcast.add_*",
                 "broadcast.change_*",
                 "broadcast.air_item",
+                # The manual: the announcer reads the handover book (看交接班本) and records the PA's own
+                # handover (做好上下班的交接工作并做好记录); acknowledging the desk's entries and closing its
+                # items is the desk's next shift (role review, issue 9).
                 "servicedesk.view_handoverentry",
                 "servicedesk.view_handoveritem",
                 "servicedesk.add_handoverentry",
-                "servicedesk.change_handoverentry",
                 "servicedesk.add_handoveritem",
-                "servicedesk.change_handoveritem",
             ),
         ),
         Role("admin", _("Administrator"), True, ("*",), is_superuser=True),

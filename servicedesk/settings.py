@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,10 +26,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# The development key is refused for production by servicedesk.checks (deploy check).
-DEV_SECRET_KEY = "django-insecure-service-desk-development-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
+# The development key exists for DEBUG only. With DEBUG off and SECRET_KEY unset the key stays empty:
+# Django refuses every use of it, and servicedesk/wsgi.py and asgi.py refuse to start the site at all
+# (issue 9) instead of signing sessions with a key that is public. servicedesk.checks also fails
+# `check --deploy` on the development key.
+DEV_SECRET_KEY = "django-insecure-service-desk-development-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -63,14 +67,18 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     *DESK_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "servicedesk.middleware.StoreLanguageMiddleware",
+    # NUL in path/query → 400, API JSON bodies decoded once (too deep / NUL → 400), oversized → 413
+    "servicedesk.middleware.RequestEdgeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,10 +139,13 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Login throttling (django-axes): lock a username+IP after repeated failures.
+# Login throttling (django-axes): lock a username+IP after repeated failures, and an IP after
+# AXES_IP_FAILURE_LIMIT failures across any usernames (password spraying); servicedesk/security.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "servicedesk.security.DeskAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 
 # Language and time: the store works in Simplified Chinese, in Asia/Shanghai; English is offered.
@@ -171,6 +182,26 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the desk loads its scripts, styles and fonts from itself only;
+# inline scripts carry the per-request nonce (`<script nonce="{{ request.csp_nonce }}">`). Inline style
+# attributes stay allowed (the admin's templates use them). /api/v1/docs/ adds the Swagger UI's CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net"
+# A failed CSRF check under /api/ answers the contract's JSON 403 (the desk pages keep Django's page).
+CSRF_FAILURE_VIEW = "servicedesk.api.errors.csrf_failure"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600  # one long shift
 
 # Redis when REDIS_URL is set: broker, results and cache. Unset: a broker that needs no server
@@ -211,19 +242,32 @@ MEMBERS_SMS_BACKEND = os.environ.get("MEMBERS_SMS_BACKEND", "members.sms.OutboxB
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicedesk@localhost")
 
+# Request bodies: at most DATA_UPLOAD_MAX_MB (a 500-receipt batch fits); larger → 413 (JSON under /api/).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("DATA_UPLOAD_MAX_MB", "5")) * 1024 * 1024)
+# JSON bodies nested deeper than this are refused (400) before anything walks them.
+API_MAX_JSON_DEPTH = int(os.environ.get("API_MAX_JSON_DEPTH", "32"))
+# Store dates (receipts, complaints, broadcast days, periods) must fall in these years (issue 9).
+DESK_DATE_MIN_YEAR = int(os.environ.get("DESK_DATE_MIN_YEAR", "2000"))
+DESK_DATE_MAX_YEARS_AHEAD = int(os.environ.get("DESK_DATE_MAX_YEARS_AHEAD", "1"))
+# A birthday more than this many years ago is refused (R-VIP-6 data checks).
+MEMBERS_BIRTHDAY_MAX_AGE_YEARS = int(os.environ.get("MEMBERS_BIRTHDAY_MAX_AGE_YEARS", "120"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["servicedesk.api.permissions.RoleModelPermissions"],
+    # The API speaks JSON only (the schema documents nothing else; other bodies → 415).
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.DeskJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "servicedesk.api.filters.DeskFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.DeskCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "servicedesk.api.schema.DeskAutoSchema",
     "EXCEPTION_HANDLER": "servicedesk.api.errors.desk_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
@@ -236,6 +280,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation documents the contract's error answers (servicedesk/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "servicedesk.api.schema.document_errors"],
     # Choice sets that share a field name across apps get stable, readable names in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ReceiptSideEnum": "receipts.choices.Side",
@@ -245,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "complaints.choices.ComplaintStatus",
         "ComplaintTypeEnum": "complaints.choices.ComplaintType",
         "ReplaceReasonEnum": "members.choices.ReplaceReason",
+        "WalletEnum": "members.choices.Wallet",
     },
 }
 

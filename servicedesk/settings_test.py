@@ -7,6 +7,8 @@ same code path a deployment uses.
 import os
 
 os.environ.setdefault("HTTPS", "0")
+# DEBUG is off in tests, so the development key is not offered: the suite brings its own.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789abcdef")
 
 from .settings import *  # noqa: E402,F403
 from .settings import REDIS_URL  # noqa: E402

@@ -126,11 +126,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page under the site's real Content-Security-Policy: any violation the browser reports (an inline
+    script without the nonce, a third-party script, an inline handler) fails the test."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from receipts.models import Receipt
 
 from .. import rules
-from ..choices import Channel, ComplaintType, DissatisfiedOutcome, Satisfaction, Temperament
+from ..choices import Channel, ComplaintType, DissatisfiedOutcome, PhraseScene, Satisfaction, Temperament
 from ..models import Complaint, ComplaintEvent, Department, FollowUp, ReplyPhrase, SupplierContact
 
 
@@ -79,6 +79,13 @@ class RouteSerializer(serializers.Serializer):
     # (department required when valid, R-CMP-2, and a reply when not, R-CMP-3: the service decides)
 
 
+class RouteResultSerializer(serializers.Serializer):
+    """The answer of `route`: the new status, and the feedback deadline when the ticket went to a department."""
+
+    status = serializers.CharField()
+    feedback_by = serializers.DateTimeField(required=False)
+
+
 class FeedbackSerializer(serializers.Serializer):
     investigation = serializers.CharField()
     result = serializers.CharField()
@@ -132,7 +139,7 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     receipt = serializers.SerializerMethodField()
     recorded_by = serializers.StringRelatedField()
     allowed_actions = serializers.SerializerMethodField()
@@ -165,6 +172,12 @@ class ReplyPhraseSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReplyPhrase
         fields = ["id", "scene", "text"]
+
+
+class PhraseQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100,
+                              help_text="Words the phrase contains")
+    scene = serializers.ChoiceField(choices=PhraseScene.choices, required=False, allow_blank=True, default="")
 
 
 class DraftCheckSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """Complaints API (api-contract.md): departments, tickets and one action per R-CMP-3 step."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -82,7 +82,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(services.complaint_update_record(complaint=self.get_object(), user=request.user,
                                                              **data.validated_data))
 
-    @extend_schema(request=s.RouteSerializer)
+    @extend_schema(request=s.RouteSerializer, responses=s.RouteResultSerializer)
     @action(detail=True, methods=["post"])
     def route(self, request, number=None):
         data = s.RouteSerializer(data=request.data)
@@ -144,13 +144,14 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(services.complaint_reopen(complaint=self.get_object(), user=request.user, **data.validated_data))
 
     @extend_schema(responses=s.ComplaintEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, number=None):
         complaint = self.get_object()
         return Response(s.ComplaintEventSerializer(complaint.events.select_related("user"), many=True).data)
 
-    @extend_schema(request=s.SupplierContactSerializer, responses=s.SupplierContactSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="supplier-contacts")
+    @extend_schema(methods=["GET"], responses=s.SupplierContactSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.SupplierContactSerializer, responses={201: s.SupplierContactSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="supplier-contacts", pagination_class=None)
     def supplier_contacts(self, request, number=None):
         complaint = self.get_object()
         if request.method == "POST":
@@ -161,21 +162,29 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SupplierContactSerializer(complaint.supplier_contacts.select_related("recorded_by"), many=True).data)
 
     @extend_schema(responses=s.FollowUpSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def followups(self, request, number=None):
         return Response(s.FollowUpSerializer(self.get_object().followups.select_related("called_by"), many=True).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[s.PhraseQuerySerializer]))
 class ReplyPhraseViewSet(viewsets.ReadOnlyModelViewSet):
-    """Approved reply phrases (R-CMP-6), searchable: ?q=道歉&scene=emotion."""
+    """Approved reply phrases (R-CMP-6), searchable: ?q=道歉&scene=emotion. The list answers at most 50
+    (a plain array); `GET /complaint-phrases/{id}/` answers one phrase."""
 
     serializer_class = s.ReplyPhraseSerializer
     pagination_class = None
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        qs = selectors.reply_phrases(q=self.request.query_params.get("q", ""),
-                                     scene=self.request.query_params.get("scene", ""))
-        return qs[:50] if self.action == "list" else qs  # a sliced queryset cannot look one phrase up
+        if self.action != "list":
+            return selectors.reply_phrases()
+        query = s.PhraseQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.reply_phrases(q=query.validated_data["q"], scene=query.validated_data["scene"])
+
+    def list(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_queryset()[:50], many=True).data)
 
 
 class DraftCheckApi(APIView):

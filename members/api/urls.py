@@ -8,4 +8,7 @@ app_name = "members-api"
 router = DefaultRouter()
 router.register("members", views.MemberViewSet, basename="member")
 
-urlpatterns = [path("pricing/quote/", views.PricingQuoteApi.as_view(), name="pricing_quote")] + router.urls
+urlpatterns = [
+    path("pricing/quote/", views.PricingQuoteApi.as_view(), name="pricing_quote"),
+    path("card-stock/", views.CardStockApi.as_view(), name="card_stock"),
+] + router.urls

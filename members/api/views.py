@@ -18,12 +18,19 @@ from servicedesk.money import money_str
 
 from .serializers import (
     AdjustInSerializer,
+    CardStockInSerializer,
+    CardStockSerializer,
+    EnrolResultSerializer,
     EnrolSerializer,
     LedgerEntrySerializer,
+    MemberCardSerializer,
+    QuoteResultSerializer,
     QuoteSerializer,
     RedeemInSerializer,
     ReplaceInSerializer,
+    ReplaceResultSerializer,
     VoucherInSerializer,
+    VoucherResultSerializer,
 )
 
 
@@ -58,6 +65,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         "redeem": ["members.redeem_points"],
     }
 
+    @extend_schema(request=EnrolSerializer, responses={201: EnrolResultSerializer})
     def create(self, request):
         s = EnrolSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -72,19 +80,18 @@ class MemberViewSet(viewsets.GenericViewSet):
         return Response({"card_number": card.card_number, "tier": card.tier, "status": card.status,
                          "issued_at": timezone.localtime(card.issued_at).isoformat()}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=MemberCardSerializer)
     def retrieve(self, request, card_number=None):
         return Response(card_body(self.get_object()))
 
     @extend_schema(responses=LedgerEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=LedgerPagination)
     def ledger(self, request, card_number=None):
         card = self.get_object()
-        paginator = LedgerPagination()
-        page = paginator.paginate_queryset(PointsEntry.objects.filter(card=card).select_related("by"), request, view=self)
-        data = LedgerEntrySerializer(page, many=True).data
-        return Response({"results": data, "next": paginator.get_next_link(), "previous": paginator.get_previous_link()})
+        page = self.paginate_queryset(PointsEntry.objects.filter(card=card).select_related("by"))
+        return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 
-    @extend_schema(request=VoucherInSerializer)
+    @extend_schema(request=VoucherInSerializer, responses={201: VoucherResultSerializer})
     @action(detail=True, methods=["post"])
     def vouchers(self, request, card_number=None):
         s = VoucherInSerializer(data=request.data)
@@ -94,7 +101,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         return Response({"serial": voucher.serial, "value": money_str(voucher.value), "market_points": market},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReplaceInSerializer)
+    @extend_schema(request=ReplaceInSerializer, responses={201: ReplaceResultSerializer})
     @action(detail=True, methods=["post"])
     def replace(self, request, card_number=None):
         s = ReplaceInSerializer(data=request.data)
@@ -104,7 +111,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         return Response({"old_card_number": rep.old_card.card_number, "card_number": rep.new_card.card_number,
                          "fee": money_str(rep.fee)}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AdjustInSerializer)
+    @extend_schema(request=AdjustInSerializer, responses={201: MemberCardSerializer})
     @action(detail=True, methods=["post"])
     def adjust(self, request, card_number=None):
         s = AdjustInSerializer(data=request.data)
@@ -114,7 +121,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         services.points_adjust(card=self.get_object(), wallet=d["wallet"], delta=delta, reason=d["reason"], user=request.user)
         return Response(card_body(self.get_object()), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RedeemInSerializer)
+    @extend_schema(request=RedeemInSerializer, responses={201: MemberCardSerializer})
     @action(detail=True, methods=["post"])
     def redeem(self, request, card_number=None):
         s = RedeemInSerializer(data=request.data)
@@ -129,7 +136,7 @@ class PricingQuoteApi(APIView):
 
     permission_classes = [HasPerms.of("members.quote_price")]
 
-    @extend_schema(request=QuoteSerializer, responses=dict)
+    @extend_schema(request=QuoteSerializer, responses=QuoteResultSerializer)
     def post(self, request):
         s = QuoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -150,3 +157,24 @@ class PricingQuoteApi(APIView):
                           "unit_price": money_str(price.unit_price), "member_unit_price": money_str(price.member_unit_price),
                           "amount": money_str(price.amount), "rule": price.rule})
         return Response({"card_number": card.card_number, "tier": card.tier, "lines": lines, "total": money_str(total)})
+
+
+class CardStockApi(APIView):
+    """`GET/POST /api/v1/card-stock/` (R-CARD-3): blank card stock; a new installation has none, so the
+    desk supervisor (or admin) receives cards here as well as in the admin. Reading needs view_cardstock."""
+
+    def get_permissions(self):
+        perm = "members.add_cardstockentry" if self.request.method == "POST" else "members.view_cardstock"
+        return [HasPerms.of(perm)()]
+
+    @extend_schema(responses=CardStockSerializer)
+    def get(self, request):
+        return Response(selectors.card_stock_status())
+
+    @extend_schema(request=CardStockInSerializer, responses={201: CardStockSerializer})
+    def post(self, request):
+        s = CardStockInSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.card_stock_receive(quantity=s.validated_data["quantity"], reason=s.validated_data["reason"],
+                                    user=request.user)
+        return Response(selectors.card_stock_status(), status=status.HTTP_201_CREATED)

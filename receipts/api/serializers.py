@@ -67,3 +67,20 @@ class ReceiptSerializer(serializers.ModelSerializer):
             facts = facts_for_receipts([instance])
         body.update(facts.get(instance.pk, {}))
         return body
+
+
+class MemberBalanceSerializer(serializers.Serializer):
+    dept_points = serializers.IntegerField()
+    market_points = serializers.IntegerField()
+    stored_value = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReceiptIngestedSerializer(serializers.Serializer):
+    """The till feed's answer (api-contract.md): 201 the first time, 200 with the same body for a repost."""
+
+    side = serializers.ChoiceField(choices=Side.choices)
+    number = serializers.CharField()
+    points_earned = serializers.IntegerField()
+    wallet = serializers.ChoiceField(choices=Side.choices)
+    card_number = serializers.CharField(allow_null=True)
+    member_balance = MemberBalanceSerializer(allow_null=True)

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from receipts import services
 from receipts.models import Receipt
 
-from .serializers import ReceiptInSerializer, ReceiptSerializer
+from .serializers import ReceiptIngestedSerializer, ReceiptInSerializer, ReceiptSerializer
 
 
 class ReceiptFilter(filters.FilterSet):
@@ -29,7 +29,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         receipt = get_object_or_404(self.get_queryset(), side=side, number=number)
         return Response(self.get_serializer(receipt).data)
 
-    @extend_schema(request=ReceiptInSerializer, responses={201: dict, 200: dict})
+    @extend_schema(request=ReceiptInSerializer, responses={201: ReceiptIngestedSerializer, 200: ReceiptIngestedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = ReceiptInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -144,6 +144,7 @@ class ReturnEventSerializer(serializers.ModelSerializer):
 
 class ReturnRequestSerializer(serializers.ModelSerializer):
     receipt = serializers.SerializerMethodField()
+    price_confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     net_refund = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     signatures = serializers.SerializerMethodField()
 
@@ -152,7 +153,7 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "status", "kind", "reason", "receipt", "condition", "quality_report_ref", "rules",
                   "refund_amount", "clawback_amount", "net_refund", "points_reversed", "approval_level",
                   "payment_method", "responsible_counter", "responsible_salesperson", "reject_reason",
-                  "signatures", "created_at"]
+                  "price_confirmed_by", "signatures", "created_at"]
 
     def get_receipt(self, obj) -> dict:
         return {"side": obj.receipt.side, "number": obj.receipt.number}

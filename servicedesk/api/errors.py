@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,6 +62,13 @@ def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
 def desk_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):  # a body streamed without Content-Length (the middleware sees the rest)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(error_body("too_large", _("The request body is larger than %(n)s bytes.") % {"n": limit}),
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body…
+        return Response(error_body("invalid", str(exc) or _("The request could not be read.")),
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
@@ -89,3 +100,21 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return str(value)
+
+
+def csrf_failure(request, reason=""):
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(error_body("csrf_failed", _("CSRF check failed: %(reason)s") % {"reason": reason}), status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ path no endpoint answers: the contract's JSON 404 (never the admin's login redirect)."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body("not_found", _("No API endpoint at this address.")), status=404)

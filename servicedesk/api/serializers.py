@@ -15,7 +15,7 @@ class UserRefField(serializers.SlugRelatedField):
 
 
 class HandoverItemSerializer(serializers.ModelSerializer):
-    closed_by = UserRefField()
+    closed_by = UserRefField(allow_null=True)
 
     class Meta:
         model = HandoverItem
@@ -25,7 +25,7 @@ class HandoverItemSerializer(serializers.ModelSerializer):
 
 class HandoverEntrySerializer(serializers.ModelSerializer):
     written_by = UserRefField()
-    acknowledged_by = UserRefField()
+    acknowledged_by = UserRefField(allow_null=True)
     items = HandoverItemSerializer(many=True, read_only=True)
 
     class Meta:

@@ -106,11 +106,17 @@ def test_r_cmp_3_clerk_cannot_approve(receive, clerk, department, dept_user):
         services.complaint_approve(complaint=c, user=clerk)
 
 
-def test_r_cmp_3_proposer_cannot_approve_own_proposal(receive, clerk, department, ops):
+def test_r_cmp_3_proposer_cannot_approve_own_proposal(receive, clerk, department, supervisor):
     c = _to_feedback(receive, clerk, department)
-    c = services.complaint_feedback(complaint=c, user=ops, investigation="a", result="b", proposed_handling="c")
+    c = services.complaint_feedback(complaint=c, user=supervisor, investigation="a", result="b", proposed_handling="c")
     with pytest.raises(NotAllowed):
-        services.complaint_approve(complaint=c, user=ops)
+        services.complaint_approve(complaint=c, user=supervisor)
+
+
+def test_role_review_ops_manager_never_writes_a_departments_feedback(receive, clerk, department, ops):
+    c = _to_feedback(receive, clerk, department)
+    with pytest.raises(NotAllowed):
+        services.complaint_feedback(complaint=c, user=ops, investigation="a", result="b", proposed_handling="c")
 
 
 def test_r_cmp_3_other_department_cannot_answer(receive, clerk, department, other_department):

@@ -53,12 +53,14 @@ def test_quote_r_ret_11_300_00_vs_300_01(api_as, clerk, make_receipt):
     assert api.post("/api/v1/returns/quote/", body(b), format="json").json()["approval_level"] == "ops_manager"
 
 
-def test_quote_r_ret_8_needs_current_price_after_15_days(api_as, clerk, make_receipt):
+def test_quote_r_ret_8_null_current_price_means_unchanged_after_15_days(api_as, clerk, make_receipt):
     receipt = make_receipt(days_ago=20, lines=[("shoes_leather", "500.00", 1)])
     api = api_as(clerk)
-    missing = api.post("/api/v1/returns/quote/", body(receipt, reason="quality"), format="json")
-    assert missing.status_code == 400 and missing.json()["code"] == "R-RET-8"
-    assert "current_unit_price" in missing.json()["fields"]
+    unchanged = api.post("/api/v1/returns/quote/", body(receipt, reason="quality", current_unit_price=None),
+                         format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert unchanged.status_code == 200
+    assert unchanged.json()["refund_amount"] == "500.00" and "R-RET-8" in unchanged.json()["rules"]
+    assert any("taken as unchanged" in sentence for sentence in unchanged.json()["explanation"])
     fallen = api.post("/api/v1/returns/quote/", body(receipt, reason="quality", current_unit_price="420.00"),
                       format="json").json()
     assert fallen["refund_amount"] == "420.00" and "R-RET-7" in fallen["rules"]
@@ -195,8 +197,12 @@ def test_reject_frees_the_pieces(api_as, chain_users, make_receipt):
     api = api_as(chain_users["clerk"])
     rr = api.post("/api/v1/returns/", body(receipt), format="json").json()
     assert api.post(f"/api/v1/returns/{rr['id']}/reject/", {"reason": "x"}, format="json").status_code == 403
-    response = api_as(chain_users["counter_staff"]).post(f"/api/v1/returns/{rr['id']}/reject/",
-                                                         {"reason": "吊牌缺失"}, format="json")
+    # Role review: counter staff identify and sign, an approver decides a refusal.
+    counter = api_as(chain_users["counter_staff"]).post(f"/api/v1/returns/{rr['id']}/reject/", {"reason": "x"},
+                                                        format="json")
+    assert counter.status_code == 403 and counter.json()["code"] == "R-RET-12"
+    response = api_as(chain_users["dept_supervisor"]).post(f"/api/v1/returns/{rr['id']}/reject/",
+                                                           {"reason": "吊牌缺失"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     assert api.post("/api/v1/returns/", body(receipt), format="json").status_code == 201
 
@@ -233,3 +239,18 @@ def test_policies_resource_and_policy_in_force(api_as, clerk, policy):
     assert [p["approval_threshold"] for p in today] == ["300.00"]
     assert today[0]["change_of_mind_days"] == {"clothing_summer": 7, "clothing": 15, "cosmetics": 7}
     assert api.get("/api/v1/return-policies/", {"on": "soon"}).status_code == 400
+
+
+def test_slip_records_who_confirmed_the_current_price(api_as, clerk, make_receipt):
+    """R-RET-8: the slip records who confirmed the current price when one was given, nobody otherwise."""
+    api = api_as(clerk)
+    given = make_receipt(days_ago=20, lines=[("shoes_leather", "500.00", 1)])
+    response = api.post("/api/v1/returns/", body(given, reason="quality", current_unit_price="420.00"), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["price_confirmed_by"] == clerk.username
+    assert response.json()["refund_amount"] == "420.00"
+    assert ReturnRequest.objects.get(pk=response.json()["id"]).price_confirmed_by == clerk
+    none_given = make_receipt(days_ago=20, lines=[("shoes_leather", "500.00", 1)])
+    response = api.post("/api/v1/returns/", body(none_given, reason="quality"), format="json")
+    assert response.status_code == 201 and response.json()["price_confirmed_by"] is None
+    assert response.json()["refund_amount"] == "500.00"

@@ -135,10 +135,14 @@ def test_r_ret_8_after_15_days_risen_price_refunds_price_paid():
     assert decision.refund_amount == Decimal("500.00")
 
 
-def test_r_ret_8_after_15_days_current_price_required():
-    with pytest.raises(ReturnInputError) as exc:
-        decide("shoes_leather", "500.00", day=16, reason="quality")
-    assert exc.value.code == "R-RET-8" and exc.value.field_name == "current_unit_price"
+def test_r_ret_8_after_15_days_no_current_price_means_unchanged():
+    """R-RET-8 as now written: no current price given → the price is taken as unchanged (refund at paid)."""
+    decision = decide("shoes_leather", "500.00", day=16, reason="quality")
+    assert decision.eligible and "R-RET-8" in decision.rules
+    assert decision.refund_amount == Decimal("500.00")
+    assert decision.lines[0].refund_unit_price == Decimal("500.00")
+    fallen = decide("shoes_leather", "500.00", day=16, reason="quality", current="420.00")
+    assert fallen.refund_amount == Decimal("420.00")
 
 
 def test_r_ret_9_store_at_fault_allowed_even_outside_windows_and_excluded():

@@ -62,13 +62,15 @@ def test_reject_needs_reason_and_frees_quantity(make_receipt, chain_users):
     receipt = make_receipt()
     rr = create(receipt, chain_users["clerk"])
     with pytest.raises(RuleViolation):
-        services.return_reject(return_request=rr, user=chain_users["counter_staff"], reason=" ")
-    services.return_reject(return_request=rr, user=chain_users["counter_staff"], reason="商品已洗涤")
+        services.return_reject(return_request=rr, user=chain_users["dept_supervisor"], reason=" ")
+    with pytest.raises(NotAllowed):  # role review: counter staff sign or do not; they never reject
+        services.return_reject(return_request=rr, user=chain_users["counter_staff"], reason="商品已洗涤")
+    services.return_reject(return_request=rr, user=chain_users["dept_supervisor"], reason="商品已洗涤")
     rr.refresh_from_db()
-    assert rr.status == ReturnStatus.REJECTED and rr.rejected_by == chain_users["counter_staff"]
+    assert rr.status == ReturnStatus.REJECTED and rr.rejected_by == chain_users["dept_supervisor"]
     assert create(receipt, chain_users["clerk"]).status == ReturnStatus.AWAITING_COUNTER_CHECK
     with pytest.raises(Conflict):
-        services.return_reject(return_request=rr, user=chain_users["counter_staff"], reason="again")
+        services.return_reject(return_request=rr, user=chain_users["dept_supervisor"], reason="again")
 
 
 @pytest.mark.django_db

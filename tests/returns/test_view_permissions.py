@@ -21,7 +21,8 @@ CASES = [
     ViewCase("admin:returns_returnrequest_slip", "returns.view_returnrequest", args=slip),
     # signing and rejecting are checked step by step (R-RET-12): the counter check is the counter's
     ViewCase("admin:returns_returnrequest_sign", "returns.counter_check", "post", args=slip, data={"step": "counter_check"}),
-    ViewCase("admin:returns_returnrequest_reject", "returns.counter_check", "post", args=slip, data={"reason": "污损"}),
+    # only an approver rejects a slip (role review, issue 9): counter staff sign the check or not
+    ViewCase("admin:returns_returnrequest_reject", "returns.approve_return", "post", args=slip, data={"reason": "污损"}),
     ViewCase("returns-api:returnrequest-list", "returns.view_returnrequest"),
     ViewCase("returns-api:returnrequest-list", "returns.add_returnrequest", "post", id="POST returnrequest-list"),
     ViewCase("returns-api:returnrequest-quote", "returns.view_returnrequest", "post"),
@@ -29,7 +30,7 @@ CASES = [
     ViewCase("returns-api:returnrequest-slip", "returns.view_returnrequest", args=slip),
     ViewCase("returns-api:returnrequest-sign", ("returns.view_returnrequest", "returns.counter_check"), "post", args=slip,
              data={"step": "counter_check"}),
-    ViewCase("returns-api:returnrequest-reject", ("returns.view_returnrequest", "returns.counter_check"), "post",
+    ViewCase("returns-api:returnrequest-reject", ("returns.view_returnrequest", "returns.approve_return"), "post",
              args=slip, data={"reason": "污损"}),
     ViewCase("returns-api:returnpolicy-list", "returns.view_returnpolicy"),
     ViewCase("returns-api:returnpolicy-detail", "returns.view_returnpolicy", args=policy_pk),

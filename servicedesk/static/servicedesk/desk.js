@@ -12,6 +12,10 @@
       if (box) { box.focus(); }
     }
   });
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (target) { event.preventDefault(); window.print(); }  /* print buttons without inline handlers (CSP) */
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter;
