@@ -33,7 +33,7 @@ class Role:
 
 # Everyone at the desk reads the desk's records, with members' phone and ID numbers masked: only the
 # desk supervisor (and admin) sees them in full, and every such view is logged (R-VIP-7).
-_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked",)
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-finance.view_*")
 
 ROLES: dict[str, Role] = {
     role.name: role
@@ -82,6 +82,7 @@ ROLES: dict[str, Role] = {
                 "gifts.*",
                 "invoices.*",
                 "broadcast.*",
+                "finance.view_*",  # R-FIN: the desk supervisor reads the month page; only finance closes
             ),
         ),
         Role(
@@ -133,7 +134,9 @@ ROLES: dict[str, Role] = {
             "finance",
             _("Finance"),
             True,
-            _DESK_READ + ("receipts.import_receipts", "receipts.add_receipt", "invoices.report_invoices"),
+            _DESK_READ
+            + ("receipts.import_receipts", "receipts.add_receipt", "invoices.report_invoices",
+               "finance.view_*", "finance.add_exportjob", "finance.close_period"),  # R-FIN-1, R-FIN-2
         ),
         Role(
             "announcer",

@@ -43,6 +43,7 @@ DESK_APPS = [
     "invoices",
     "broadcast",
     "desk",
+    "finance",
 ]
 
 INSTALLED_APPS = [
