@@ -80,9 +80,12 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         rows = []
         for s in summaries:
             ledger = selectors.ledger_get(s.name)
-            rows.append({"summary": s, "movements": [{"label": ledger.kind_label(m.kind) if ledger else m.kind,
-                                                      "kind": m.kind, "rows": m.rows, "inflow": m.inflow,
-                                                      "outflow": m.outflow} for m in s.movements],
+            rows.append({"summary": s, "opening": s.show(s.opening), "closing": s.show(s.closing),
+                         "kept": None if s.cached_balance is None else s.show(s.cached_balance),
+                         "ledger_balance": s.show(s.ledger_balance),
+                         "movements": [{"label": ledger.kind_label(m.kind) if ledger else m.kind, "kind": m.kind,
+                                        "rows": m.rows, "inflow": s.show(m.inflow), "outflow": s.show(m.outflow)}
+                                       for m in s.movements],
                          "direct": close is None and s.rows <= policy.stream_max_rows})
         status = selectors.month_status(month=month) if close is None else None
         totals = close.totals if close else services.totals_json(status["totals"])

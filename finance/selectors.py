@@ -111,7 +111,7 @@ def month_status(*, month: dt.date) -> dict:
     close = month_close_active(month=month)
     if close is not None:
         return {"month": month_key(month), "status": "closed", "closed_at": close.closed_at,
-                "totals": month_totals([close.totals]), "close": close}
+                "totals": close.totals, "close": close}
     summaries = month_summaries(month=month)
     return {"month": month_key(month), "status": "open", "closed_at": None,
             "totals": month_totals([s.totals for s in summaries]), "close": None}

@@ -32,9 +32,8 @@ SUMMARY = "summary"  # the PDF summary's "ledger" name on an ExportJob
 
 def totals_json(totals: dict) -> dict:
     """The contract's totals: points and pieces as integers, money as strings with two decimals."""
-    complete = month_totals([totals])
-    return {k: (f"{Decimal(complete[k]):.2f}" if k in MONEY_TOTALS else int(Decimal(complete[k])))
-            for k in MONTH_TOTAL_KEYS}
+    complete = {k: Decimal(str(totals.get(k, 0))) for k in MONTH_TOTAL_KEYS}  # stored totals are JSON strings
+    return {k: (f"{complete[k]:.2f}" if k in MONEY_TOTALS else int(complete[k])) for k in MONTH_TOTAL_KEYS}
 
 
 # ---------------------------------------------------------------- running aggregates
