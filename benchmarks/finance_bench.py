@@ -137,9 +137,8 @@ def run(method: str) -> None:
             out.write(dataset.xlsx)
         rows = len(dataset)
     elif method == "month_page":
-        from django.test import Client
-
         from django.contrib.auth import get_user_model
+        from django.test import Client
 
         client = Client()
         client.force_login(get_user_model().objects.get(username="bench_finance"))

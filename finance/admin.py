@@ -25,7 +25,6 @@ from .api.views import live_file_response, stored_file_response
 from .choices import ExportFormat, ExportStatus
 from .models import ExportJob, FinanceEvent, FinancePolicy, MonthClose
 
-
 TOTAL_LABELS = {"points_earned": gettext_lazy("Points earned"), "points_spent": gettext_lazy("Points spent"),
                 "stored_value_in": gettext_lazy("Stored value in"), "stored_value_out": gettext_lazy("Stored value out"),
                 "gifts_issued": gettext_lazy("Gifts issued"), "invoices_amount": gettext_lazy("Invoiced amount")}
@@ -100,7 +99,8 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request), "opts": self.opts, "title": _("Month %(m)s") % {"m": key},
             "month": key, "previous": month_key(rules.previous_month(month)),
             "next": month_key((month + dt.timedelta(days=32)).replace(day=1)), "close": close, "ledgers": rows,
-            "totals": [(key, TOTAL_LABELS.get(key, key), value) for key, value in totals.items()], "all_balanced": all(s.balanced for s in summaries), "past": past,
+            "totals": [(key, TOTAL_LABELS.get(key, key), value) for key, value in totals.items()],
+            "all_balanced": all(s.balanced for s in summaries), "past": past,
             "can_export": user.has_perm("finance.add_exportjob"),
             "can_close": user.has_perm("finance.close_period") and close is None and past,
             "can_reopen": user.has_perm("finance.reopen_period") and close is not None,
