@@ -107,6 +107,7 @@ def run(method: str) -> None:
 
     last, before = months()
     ledger = month_ledgers.get("points")
+    at_start = peak_mb()  # the process after django.setup() and the imports above
     out_path = f"/tmp/bench_finance_{method}.out"
     rows = 0
     started = time.perf_counter()
@@ -158,9 +159,10 @@ def run(method: str) -> None:
               f" (min {min(times):.0f}, max {max(times):.0f})  peak {peak_mb():5.0f} MB", flush=True)
         return
     seconds = time.perf_counter() - started
-    print(f"{method:26} rows={rows:>9,} {seconds:8.2f} s  peak {peak_mb():6.0f} MB", flush=True)
+    print(f"{method:26} rows={rows:>9,} {seconds:8.2f} s  peak {peak_mb():6.0f} MB (+{peak_mb() - at_start:.0f} MB over the"
+          f" process before the export)", flush=True)
     with open("/tmp/bench_finance_results.txt", "a") as fh:
-        fh.write(f"{method} {seconds:.3f} {peak_mb():.0f}\n")
+        fh.write(f"{method} {seconds:.3f} {peak_mb():.0f} {peak_mb() - at_start:.0f}\n")
 
 
 if __name__ == "__main__":
@@ -175,12 +177,12 @@ if __name__ == "__main__":
         subprocess.run([sys.executable, __file__, method], check=True)
     results: dict[str, list[tuple[float, float]]] = {}
     for line in Path("/tmp/bench_finance_results.txt").read_text().splitlines():
-        name, sec, mb = line.split()
-        results.setdefault(name, []).append((float(sec), float(mb)))
+        name, sec, mb, extra = line.split()
+        results.setdefault(name, []).append((float(sec), float(mb), float(extra)))
     best = {k: min(v) for k, v in results.items()}
     print(f"process baseline after django.setup(): {best['baseline'][1]:.0f} MB (every peak below includes it)")
-    print(f"CSV  {ROWS:,} rows: finance {best['finance_csv'][0]:.2f} s / {best['finance_csv'][1]:.0f} MB vs bare COPY "
+    print(f"CSV  {ROWS:,} rows: finance {best['finance_csv'][0]:.2f} s / {best['finance_csv'][1]:.0f} MB (+{best['finance_csv'][2]:.0f}) vs bare COPY "
           f"{best['anchor_copy_csv'][0]:.2f} s → {best['finance_csv'][0] / best['anchor_copy_csv'][0]:.2f}× (target ≤ 2×)")
-    print(f"XLSX {XLSX_ROWS:,} rows: finance {best['finance_xlsx'][0]:.2f} s / {best['finance_xlsx'][1]:.0f} MB vs "
-          f"import-export {best['anchor_import_export_xlsx'][0]:.2f} s / {best['anchor_import_export_xlsx'][1]:.0f} MB → "
+    print(f"XLSX {XLSX_ROWS:,} rows: finance {best['finance_xlsx'][0]:.2f} s / {best['finance_xlsx'][1]:.0f} MB (+{best['finance_xlsx'][2]:.0f}) vs "
+          f"import-export {best['anchor_import_export_xlsx'][0]:.2f} s / {best['anchor_import_export_xlsx'][1]:.0f} MB (+{best['anchor_import_export_xlsx'][2]:.0f}) → "
           f"{best['anchor_import_export_xlsx'][0] / best['finance_xlsx'][0]:.2f}× faster (target ≥ 2×)")

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from servicedesk.admin_tools import ReadOnlyAdminMixin
 from servicedesk.errors import DomainError
+from servicedesk.extensions import month_totals
 from servicedesk.periods import month_key, month_parse, month_start
 
 from . import rules, selectors, services
@@ -91,8 +92,7 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                                         "rows": m.rows, "inflow": s.show(m.inflow), "outflow": s.show(m.outflow)}
                                        for m in s.movements],
                          "direct": close is None and s.rows <= policy.stream_max_rows})
-        status = selectors.month_status(month=month) if close is None else None
-        totals = close.totals if close else services.totals_json(status["totals"])
+        totals = close.totals if close else services.totals_json(month_totals([s.totals for s in summaries]))
         key = month_key(month)
         past = month < month_start(now)
         context = {

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from servicedesk.extensions import LedgerMovement, MonthLedger, month_ledgers, month_totals
@@ -120,9 +121,7 @@ def month_status(*, month: dt.date) -> dict:
 def month_exports(*, month: dt.date, now: dt.datetime | None = None, limit: int = 50):
     """The downloads list: this month's finished files still kept, the active close's frozen files first."""
     now = now or timezone.now()
-    from django.db.models import Q
-
-    return (ExportJob.objects.filter(month=month)
-            .filter(Q(close__isnull=True, expires_at__gt=now) | Q(close__reopened_at__isnull=True, close__isnull=False)
-                    | ~Q(status=ExportStatus.DONE))
-            .select_related("created_by", "close").order_by("close_id", "-id")[:limit])
+    kept = Q(close__isnull=True) & (Q(expires_at__gt=now) | ~Q(status=ExportStatus.DONE))
+    frozen = Q(close__isnull=False, close__reopened_at__isnull=True)
+    return (ExportJob.objects.filter(month=month).filter(kept | frozen).select_related("created_by", "close")
+            .order_by(F("close_id").desc(nulls_last=True), "-id")[:limit])

@@ -40,7 +40,7 @@ def test_r_fin_1_month_page_shows_each_ledger_with_its_figures(client, books, mo
     assert points["summary"].name == "points" and points["summary"].rows == 5
     assert (points["opening"], points["closing"]) == ("1000", "3000")
     assert r.context["ledgers"][1]["closing"] == "579.50"
-    assert ("points_earned", "Points earned", 2300) in r.context["totals"]
+    assert ("points_earned", "积分发放", 2300) in r.context["totals"]  # the page is in Chinese (decision 13)
     assert 'id="export-points-xlsx"' in html and 'id="close-form"' in html
     assert r.context["all_balanced"] is True
 
