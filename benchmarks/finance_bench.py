@@ -180,7 +180,8 @@ if __name__ == "__main__":
         name, sec, mb, extra = line.split()
         results.setdefault(name, []).append((float(sec), float(mb), float(extra)))
     best = {k: min(v) for k, v in results.items()}
-    csv_, copy_, xlsx_, ie_ = best["finance_csv"], best["anchor_copy_csv"], best["finance_xlsx"], best["anchor_import_export_xlsx"]
+    csv_, copy_ = best["finance_csv"], best["anchor_copy_csv"]
+    xlsx_, ie_ = best["finance_xlsx"], best["anchor_import_export_xlsx"]
     print(f"process baseline after django.setup(): {best['baseline'][1]:.0f} MB (every peak below includes it)")
     print(f"CSV  {ROWS:,} rows: finance {csv_[0]:.2f} s / {csv_[1]:.0f} MB (+{csv_[2]:.0f}) vs bare COPY {copy_[0]:.2f} s"
           f" / {copy_[1]:.0f} MB → {csv_[0] / copy_[0]:.2f}× (target ≤ 2×)")
