@@ -114,3 +114,18 @@ def test_r_fin_2_closed_month_csv_is_byte_identical_on_every_download(books, mon
     assert fin.post(f"/api/v1/finance/periods/{key}/reopen/", {"reason": "x"}, format="json").status_code == 403
     live = fin.get(f"/api/v1/finance/exports/points/?month={key}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
     assert live.streaming and "X-Content-SHA256" not in live
+
+
+def test_r_fin_2_the_till_feed_of_a_receipt_rung_in_a_closed_month_is_409(books, month, fin, api_as, user_in_role):
+    from receipts.models import Receipt
+
+    key = f"{month:%Y-%m}"
+    assert fin.post(f"/api/v1/finance/periods/{key}/close/").status_code == 200
+    body = {"side": "market", "number": "M-LATE-7", "rung_at": f"{key}-20T18:30:00+08:00", "card_number": None,
+            "payment_method": "cash", "total": "12.00",
+            "lines": [{"line_no": 1, "sku": "1", "description": "牛奶", "counter": "M-01", "category": "grocery",
+                       "list_price": "12.00", "unit_price": "12.00", "quantity": 1, "bulk_discount": False,
+                       "fresh": False}]}
+    r = api_as(user_in_role("pos")).post("/api/v1/receipts/", body, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "period_closed"
+    assert not Receipt.objects.filter(number="M-LATE-7").exists()

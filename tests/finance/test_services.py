@@ -138,7 +138,8 @@ def test_r_fin_2_after_the_close_every_dated_writer_is_refused_then_reopen_accep
                                                                                    user_in_role):
     from members import services as members_services
 
-    services.month_close(month=month, user=finance_user)
+    first = services.month_close(month=month, user=finance_user)
+    services.month_files_build(close_id=first.pk)
     supervisor = user_in_role("desk_supervisor")
     inside = at_in(month, 15)
     # a points adjustment dated in the month (its clock in the closed month)
@@ -172,8 +173,14 @@ def test_r_fin_2_after_the_close_every_dated_writer_is_refused_then_reopen_accep
     assert late.at == inside
     reopened = FinanceEvent.objects.get(type=FinanceEventType.REOPENED)
     assert (reopened.user, reopened.parameters["reason"]) == (admin, "漏记一笔调整")
-    # closing again counts the late entry and stores new totals
+    # closing again counts the late entry, stores new totals and writes new files
     again = services.month_close(month=month, user=finance_user)
+    services.month_files_build(close_id=again.pk)
+    old_csv = ExportJob.objects.filter(close__reopened_at__isnull=False, ledger="points", format="csv").first()
+    new_csv = ExportJob.objects.get(close=again, ledger="points", format="csv")
+    assert old_csv.sha256 != new_csv.sha256 and old_csv.file != new_csv.file  # the old file stays on record
+    with default_storage.open(new_csv.file, "rb") as fh:
+        assert fh.read().count(b"\n") == 1 + 6
     assert again.pk != MonthClose.objects.exclude(pk=again.pk).get().pk
     assert again.summary["points"]["rows"] == 6 and again.summary["points"]["closing"] == "3010"
 
