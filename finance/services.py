@@ -20,7 +20,7 @@ from servicedesk.extensions import MONTH_TOTAL_KEYS, ledger_mismatches, month_to
 from servicedesk.periods import month_key, month_start, period_locked, period_set_closed
 
 from . import events, exports, pdf, rules, selectors
-from .choices import ExportFormat, ExportStatus
+from .choices import ExportFormat, ExportStatus, FinanceEventType
 from .models import ExportJob, LedgerCursor, LedgerTotal, MonthClose
 
 # Entries are settled into the monthly totals once every transaction that could hold a smaller id has
@@ -265,7 +265,8 @@ def month_files_build(*, close_id: int) -> dict:
         for fmt in (ExportFormat.CSV, ExportFormat.XLSX):
             files[f"{ledger.name}.{fmt}"] = frozen_file(close=close, ledger_name=ledger.name, fmt=fmt).sha256
     files[f"{SUMMARY}.pdf"] = frozen_file(close=close, ledger_name=SUMMARY, fmt=ExportFormat.PDF).sha256
-    events.month_files_stored_event(close=close, files=files)
+    if not close.events.filter(type=FinanceEventType.FILES_STORED).exists():  # the task may run twice
+        events.month_files_stored_event(close=close, files=files)
     return files
 
 

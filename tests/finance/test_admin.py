@@ -127,3 +127,13 @@ def test_dashboard_tile_for_finance(client, finance_user, month):
     client.force_login(finance_user)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"{month:%Y-%m}" in html
+
+
+def test_r_fin_1_pdf_summary_from_the_page(client, books, month, finance_user, django_capture_on_commit_callbacks):
+    client.force_login(finance_user)
+    url = reverse("admin:finance_monthclose_export", args=[f"{month:%Y-%m}"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url, {"ledger": "summary", "format": "pdf"}, HTTP_X_REQUESTED_WITH="fetch")
+    job = client.get(r.json()["progress_url"]).json()
+    assert job["status"] == "done"
+    assert b"".join(client.get(job["download_url"]).streaming_content).startswith(b"%PDF")
