@@ -18,9 +18,9 @@ def test_r_fin_1_finance_exports_the_month_to_xlsx_with_progress_and_downloads_i
     assert page.locator("#ledger-points .rows").inner_text().strip() == "5"
     page.click("#export-points-xlsx")
     page.wait_for_selector("#export-progress-card:not([hidden])")
-    page.wait_for_function("document.getElementById('export-progress').value == 100")
+    page.wait_for_function("document.getElementById('export-progress').value == 100", timeout=60_000)
     assert "5 / 5" in page.locator("#export-progress-text").inner_text()
-    page.wait_for_selector("#export-download:not([hidden])")
+    page.wait_for_selector("#export-download:not([hidden])", timeout=60_000)
     screenshot("finance_month_export")
     with page.expect_download() as info:
         page.click("#export-download")
@@ -30,5 +30,5 @@ def test_r_fin_1_finance_exports_the_month_to_xlsx_with_progress_and_downloads_i
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("流水记录", "时间", "卡号", "账户", "种类", "积分", "变动后余额", "关联单据", "操作人")
     assert [r[5] for r in rows[1:]] == [1200, 300, -250, -50, 800]
-    job = ExportJob.objects.get()
+    job = ExportJob.objects.get(created_by__username="qian_kuaiji")
     assert (job.status, job.rows_done, job.created_by.username) == ("done", 5, "qian_kuaiji")
