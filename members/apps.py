@@ -7,8 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from .finance import register as register_finance
         from .hooks import register
 
+        register_finance()  # the points and stored-value month ledgers (servicedesk.extensions.month_ledgers)
         register()  # receipt hooks, the points refund source, receipt facts and panels (servicedesk/extensions.py)
 
         from servicedesk.extensions import scan_lookups

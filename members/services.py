@@ -16,6 +16,7 @@ from receipts.models import Receipt
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.numbering import number_next
+from servicedesk.periods import period_guard
 from servicedesk.selectors import users_with_perm
 
 from . import events, rules, selectors
@@ -45,6 +46,7 @@ def _ledger_move(*, card_id: int, wallet: str, kind: str, delta, refuse_code: st
     """Move one wallet of one card by `delta` (points, or yuan for stored value) and write its ledger line.
     Must run inside a transaction; the card row stays locked until it commits."""
     field = WALLET_FIELD[wallet]
+    period_guard(at=(at := at or timezone.now()))  # R-FIN-2: nothing dated inside a closed month
     current = Card.objects.select_for_update().values_list(field, flat=True).get(pk=card_id)
     new = current + delta
     if new < 0:
@@ -386,6 +388,7 @@ def annual_rebate_run(*, year: int, chunk_size: int = 5000, now: dt.datetime | N
     """Settle every card's dept points for `year`: one RebateRun per year (idempotent), cards in pk order
     in chunks, each chunk one transaction that also moves the checkpoint (resumable after a crash)."""
     now = now or timezone.now()
+    period_guard(at=now)  # R-FIN-2: the rebate's entries are dated `now`
     with transaction.atomic():
         run = RebateRun.objects.select_for_update().filter(year=year).first()
         if run is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from servicedesk import extensions
 from servicedesk.errors import Conflict, RuleViolation
+from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
@@ -97,6 +98,7 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
     for hook in extensions.receipt_hooks:
         hook.check(data=data, card=card, source=source, now=now)
     with transaction.atomic():
+        period_guard(at=data["rung_at"])  # R-FIN-2: a late import of a receipt rung in a closed month → 409
         try:
             with transaction.atomic():
                 receipt = Receipt.objects.create(

@@ -300,3 +300,85 @@ def inlines_for(target: str) -> list[type]:
 
 def panels_for(*, target: str, obj: Any, request: Any) -> list[str]:
     return [html for panel in page_panels if panel.target == target and (html := panel.render(obj=obj, request=request))]
+
+
+# ---------------------------------------------------------------- finance (R-FIN-1, R-FIN-2)
+
+# The closing totals a month close stores (api-contract.md, Finance): every ledger contributes its keys,
+# a ledger that is not installed contributes 0, so the shape is always complete.
+MONTH_TOTAL_KEYS = ("points_earned", "points_spent", "stored_value_in", "stored_value_out", "gifts_issued",
+                    "invoices_amount")
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    """One column of a ledger's export: a stable key and its translated header (a lazy string)."""
+
+    key: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class LedgerMovement:
+    """One group of a ledger's entries: those dated in `month` ("YYYY-MM", store time) of one `kind`.
+    `inflow` is the sum of the positive changes, `outflow` of the negative ones as a positive number
+    (points, yuan or pieces, as the ledger counts)."""
+
+    month: str
+    kind: str
+    rows: int
+    inflow: Decimal = Decimal("0")
+    outflow: Decimal = Decimal("0")
+
+
+class MonthLedger(Protocol):
+    """A dated, append-only ledger that finance summarises, exports and closes by month (R-FIN-1/2):
+    points, stored value (members), gift stock (gifts), the invoice register (invoices).
+
+    - `name` ("points", "stored_value", "gifts", "invoices") is the ledger's id in URLs and the API;
+      `label` its translated name; `unit` "points", "money" or "count" (how amounts are shown).
+    - `kind_label(kind)`: the translated name of a movement kind.
+    - `last_id()` / `movements(after_id=, upto_id=, month=)`: the entries with after_id < id <= upto_id
+      (optionally only those dated in `month`), grouped by (month, kind). Entry ids only grow and
+      entries are never changed or deleted, so finance keeps running monthly aggregates by id range
+      and a page view reads only what was written since (never a scan of the month).
+    - `cached_balance()`: the sum of the balances kept beside the ledger now (card balances, stock on
+      hand), or None for a register without a balance. The ledger is balanced when it equals the sum
+      of all movements.
+    - `totals(movements=)`: this ledger's keys of MONTH_TOTAL_KEYS from one month's movements.
+    - `columns`, `export_rows(month=)`: the month's entries in id order as plain values (str, int,
+      Decimal, naive store-local datetime), streamed — never a list of the month.
+      `export_csv(month=)`: the data rows as CSV bytes (no header) when the ledger has a faster writer
+      (COPY on PostgreSQL), else None and finance writes `export_rows` with the csv module.
+    Every writer of the ledger's entries calls `servicedesk.periods.period_guard(at=…)` first."""
+
+    name: str
+    label: Any
+    unit: str
+    columns: tuple[LedgerColumn, ...]
+
+    def kind_label(self, kind: str) -> str: ...
+
+    def last_id(self) -> int: ...
+
+    def movements(self, *, after_id: int, upto_id: int, month: str | None = None) -> list[LedgerMovement]: ...
+
+    def cached_balance(self) -> Decimal | None: ...
+
+    def totals(self, *, movements: list[LedgerMovement]) -> dict[str, Decimal | int]: ...
+
+    def export_rows(self, *, month: str) -> Iterator[tuple]: ...
+
+    def export_csv(self, *, month: str) -> Iterator[bytes] | None: ...
+
+
+month_ledgers: Registry[MonthLedger] = Registry("month_ledgers")
+
+
+def month_totals(parts: list[Mapping[str, Decimal | int]]) -> dict[str, Decimal | int]:
+    """The complete closing totals from each ledger's part: every contract key, 0 where no ledger adds it."""
+    merged: dict[str, Decimal | int] = dict.fromkeys(MONTH_TOTAL_KEYS, 0)
+    for part in parts:
+        for key, value in part.items():
+            merged[key] = merged[key] + value
+    return merged

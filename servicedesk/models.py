@@ -161,3 +161,25 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.last}"
+
+
+class Period(models.Model):
+    """A month of the books (R-FIN-2): while `closed`, nothing may be written dated inside it. The period
+    guard (servicedesk/periods.py) is its only reader on the write path; finance closes and reopens it
+    (and keeps the closing totals, files and events on its own models). A row exists for every month
+    the guard or a close has looked at."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month (store time)."))
+    closed = models.BooleanField(_("closed"), default=False)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("changed by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("accounting period")
+        verbose_name_plural = _("accounting periods")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

@@ -34,7 +34,9 @@ class Role:
 # Everyone at the desk reads the desk's records, with members' phone and ID numbers and complainants'
 # phone numbers masked: only the desk supervisor (and admin) sees them in full, and every such view is
 # logged (R-VIP-7). The desk supervisor gets complaints.view_unmasked back through "complaints.*".
-_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-complaints.view_unmasked")
+# Finance's month pages are finance's own (the desk supervisor reads them through finance.view_*).
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-complaints.view_unmasked",
+                                                             "-finance.view_*")
 
 ROLES: dict[str, Role] = {
     role.name: role
@@ -87,6 +89,7 @@ ROLES: dict[str, Role] = {
                 "gifts.*",
                 "invoices.*",
                 "broadcast.*",
+                "finance.view_*",  # R-FIN: the desk supervisor reads the month page; only finance closes
             ),
         ),
         Role(
@@ -156,6 +159,9 @@ ROLES: dict[str, Role] = {
                 "invoices.report_invoices",
                 "invoices.receive_loss_reports",
                 "invoices.record_loss_notice",
+                "finance.view_*",  # R-FIN-1, R-FIN-2: the month page, exports and the close
+                "finance.add_exportjob",
+                "finance.close_period",
             ),
         ),
         Role(

@@ -47,6 +47,7 @@ DESK_APPS = [
     "invoices",
     "broadcast",
     "desk",
+    "finance",
 ]
 
 INSTALLED_APPS = [

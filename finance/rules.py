@@ -1,0 +1,71 @@
+"""Pure finance rules (R-FIN-1, R-FIN-2): month arithmetic, summaries from movements, whether a month may be
+closed. Plain values in, a result out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Movement:
+    kind: str
+    rows: int
+    inflow: Decimal
+    outflow: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.inflow - self.outflow
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    rows: int
+    opening: Decimal
+    movements: tuple[Movement, ...]
+    closing: Decimal
+
+
+def movements_merge(groups: Iterable) -> dict[tuple[str, str], Movement]:
+    """Add up movement groups (anything with month, kind, rows, inflow, outflow) by (month, kind)."""
+    merged: dict[tuple[str, str], Movement] = {}
+    for g in groups:
+        key = (g.month, g.kind)
+        prev = merged.get(key)
+        inflow, outflow, rows = Decimal(g.inflow), Decimal(g.outflow), int(g.rows)
+        if prev is not None:
+            inflow, outflow, rows = prev.inflow + inflow, prev.outflow + outflow, prev.rows + rows
+        merged[key] = Movement(g.kind, rows, inflow, outflow)
+    return merged
+
+
+def month_figures(*, merged: dict[tuple[str, str], Movement], month: str) -> MonthFigures:
+    """R-FIN-1: the month's rows, opening balance (every earlier month's net), movements by kind, closing."""
+    opening = sum((mv.net for (m, _k), mv in merged.items() if m < month), ZERO)
+    moves = tuple(sorted((mv for (m, _k), mv in merged.items() if m == month), key=lambda mv: mv.kind))
+    return MonthFigures(rows=sum(mv.rows for mv in moves), opening=opening, movements=moves,
+                        closing=opening + sum((mv.net for mv in moves), ZERO))
+
+
+def ledger_total(merged: dict[tuple[str, str], Movement]) -> Decimal:
+    """The ledger's balance: the net of every entry ever written."""
+    return sum((mv.net for mv in merged.values()), ZERO)
+
+
+def ledger_balanced(*, cached_balance: Decimal | None, ledger_balance: Decimal) -> bool:
+    """The balances kept beside the ledger equal the ledger (a register without balances always is)."""
+    return cached_balance is None or Decimal(cached_balance) == ledger_balance
+
+
+def month_close_refusal(*, month: dt.date, current_month: dt.date) -> str | None:
+    """R-FIN-2: only a past month is closed; the current or a future month is refused."""
+    return "R-FIN-2" if month >= current_month else None
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
