@@ -18,7 +18,9 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .api import authentication
         from .roles import sync_roles_after_migrate
 
         # Apps added later bring new models: keep every role's permissions in step after each migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="servicedesk.sync_roles")
+        authentication.connect()  # cached API tokens are dropped when roles or users change
