@@ -34,6 +34,16 @@ class ReceiptInSerializer(serializers.Serializer):
     total = _money()
 
 
+BATCH_MAX = 500  # api-contract.md: a batch carries at most 500 receipts (a protocol limit, not a business number)
+
+
+class ReceiptBatchInSerializer(serializers.Serializer):
+    """`POST /api/v1/receipts/batch/`: each item is validated on its own (ReceiptInSerializer), so one bad
+    receipt is answered 400 in its place and never refuses the batch."""
+
+    receipts = serializers.ListField(child=serializers.JSONField(), allow_empty=True, max_length=BATCH_MAX)
+
+
 class ReceiptLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReceiptLine

@@ -1,13 +1,16 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from receipts import services
 from receipts.models import Receipt
+from servicedesk.api.errors import desk_exception_handler
+from servicedesk.errors import DomainError
 
-from .serializers import ReceiptInSerializer, ReceiptSerializer
+from .serializers import ReceiptBatchInSerializer, ReceiptInSerializer, ReceiptSerializer
 
 
 class ReceiptFilter(filters.FilterSet):
@@ -35,3 +38,25 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer.is_valid(raise_exception=True)
         body, created = services.receipt_ingest(data=serializer.validated_data, user=request.user)
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=ReceiptBatchInSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request, *args, **kwargs):
+        """`POST /api/v1/receipts/batch/` — a till back online after an outage: up to 500 receipts, each
+        handled exactly as if posted alone (its own transaction and its own 201/200/400/409 answer), in
+        the order sent."""
+        envelope = ReceiptBatchInSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        results = []
+        context = self.get_exception_handler_context()
+        for item in envelope.validated_data["receipts"]:
+            try:
+                serializer = ReceiptInSerializer(data=item)
+                serializer.is_valid(raise_exception=True)
+                body, created = services.receipt_ingest(data=serializer.validated_data, user=request.user)
+            except (DomainError, exceptions.ValidationError) as exc:
+                answer = desk_exception_handler(exc, context)
+                results.append({"status": answer.status_code, "body": answer.data})
+                continue
+            results.append({"status": status.HTTP_201_CREATED if created else status.HTTP_200_OK, "body": body})
+        return Response({"results": results})
