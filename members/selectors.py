@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 # process at once; with the per-process memory cache of a single-machine demo a change shows within this).
 POLICY_MEMO_SECONDS = 30.0
 POLICY_GENERATION_KEY = "members:policy-generation"
+# A process compares its memo with the shared generation at most this often (one cache round trip a
+# second instead of one a receipt): another process's committed change is seen within this.
+POLICY_GENERATION_CHECK_SECONDS = 1.0
 # Promotions ending before (memo load time − this) are not memoised: receipts rung that long ago
 # (imports of an earlier day) read their promotions from the database as before.
 PROMOTION_MEMO_WINDOW = dt.timedelta(days=1)
@@ -48,6 +51,7 @@ class _PolicyMemo:
     versions: list[tuple[dt.datetime, int]]  # (effective_from, pk), ascending
     promotions: list[tuple[dt.datetime, dt.datetime, rules.Promotion]]  # (starts_at, ends_at, …) as the DB orders them
     statics: dict[int, rules.PolicyValues] = dc_field(default_factory=dict)
+    checked_at: float = 0.0  # when the shared generation was last compared
 
 
 _MEMO: _PolicyMemo | None = None
@@ -106,19 +110,22 @@ def _memo() -> _PolicyMemo | None:
     global _MEMO
     if _writes_pending():
         return None
+    memo, clock = _MEMO, time.monotonic()
+    if memo is not None and clock - memo.checked_at < POLICY_GENERATION_CHECK_SECONDS:
+        return memo  # asked the shared cache less than a second ago (a change here has dropped the memo already)
     try:
         generation = cache.get(POLICY_GENERATION_KEY)
     except Exception:  # noqa: BLE001 - no shared cache: read the database as before the memo existed
         return None
-    memo = _MEMO
-    if memo is not None and memo.generation == generation and time.monotonic() - memo.loaded_at < POLICY_MEMO_SECONDS:
+    if memo is not None and memo.generation == generation and clock - memo.loaded_at < POLICY_MEMO_SECONDS:
+        memo.checked_at = clock
         return memo
     window_start = timezone.now() - PROMOTION_MEMO_WINDOW
     versions = list(MemberPolicy.objects.order_by("effective_from", "pk").values_list("effective_from", "pk"))
     promotions = [(p.starts_at, p.ends_at, _promotion(p)) for p in
                   PromotionRule.objects.filter(ends_at__gt=window_start).order_by("-starts_at", "-pk")]
-    memo = _PolicyMemo(generation=generation, loaded_at=time.monotonic(), window_start=window_start,
-                       versions=versions, promotions=promotions)
+    memo = _PolicyMemo(generation=generation, loaded_at=clock, window_start=window_start,
+                       versions=versions, promotions=promotions, checked_at=clock)
     _MEMO = memo
     return memo
 

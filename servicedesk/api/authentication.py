@@ -14,21 +14,35 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
-from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 logger = logging.getLogger(__name__)
 
 TOKEN_CACHE_SECONDS = 30  # technical bound on a cached token without a shared cache (not a business number)
 GENERATION_KEY = "desk:api-token-generation"
+# This process trusts its own copy of a token for a second before asking the shared cache again, so a
+# change made in another process is seen within a second (this process's own changes at once).
+GENERATION_CHECK_SECONDS = 1.0
 
 
-def _entry_key(key: str, generation: str) -> str:
-    return f"desk:api-token:{generation}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+@dataclass
+class _State:
+    generation: str
+    checked_at: float
+    tokens: dict = field(default_factory=dict)  # entry key → (token with its user, expires at)
+
+
+_state: _State | None = None
+
+
+def _entry_key(key: str) -> str:
+    return f"desk:api-token:{hashlib.sha256(key.encode()).hexdigest()[:40]}"  # never the token itself
 
 
 def token_cache_clear(**kwargs) -> None:
@@ -42,6 +56,8 @@ def token_cache_clear(**kwargs) -> None:
 
 
 def _generation_bump() -> None:
+    global _state
+    _state = None
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # noqa: BLE001 - a cache outage must not fail a role change; the entries' age bounds it
@@ -53,28 +69,41 @@ class CachedTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` as DRF's TokenAuthentication, with (token, user, permissions) cached."""
 
     def authenticate_credentials(self, key):
+        global _state
+        entry_key = _entry_key(key)
+        clock = time.monotonic()
+        state = _state  # one read: another thread may replace it meanwhile
+        if state is not None and clock - state.checked_at < GENERATION_CHECK_SECONDS:
+            found = state.tokens.get(entry_key)
+            if found is not None and clock < found[1]:
+                return found[0].user, found[0]
         try:
-            generation = cache.get(GENERATION_KEY)
+            found = cache.get_many([GENERATION_KEY, entry_key])  # one round trip to Redis
+            generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = uuid.uuid4().hex
                 if not cache.add(GENERATION_KEY, generation, None):
                     generation = cache.get(GENERATION_KEY)
-            entry_key = _entry_key(key, generation)
-            cached = cache.get(entry_key)
+            cached = found.get(entry_key)
         except Exception:  # noqa: BLE001 - no cache: authenticate against the database as DRF does
             return super().authenticate_credentials(key)
-        if cached is not None:
-            return cached.user, cached
-        user, token = super().authenticate_credentials(key)  # raises AuthenticationFailed as DRF does
-        user.get_all_permissions()  # fills ModelBackend's _perm_cache, pickled with the user
-        token.user = user
-        try:
-            cache.set(entry_key, token, TOKEN_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("token cache: could not store the token")
-        if not user.is_active:  # pragma: no cover - DRF has refused it already
-            raise exceptions.AuthenticationFailed()
-        return user, token
+        if state is None or state.generation != generation or len(state.tokens) > 1000:
+            state = _State(generation=generation, checked_at=clock)
+        else:
+            state = _State(generation=generation, checked_at=clock, tokens=state.tokens)
+        if cached is not None and cached[0] == generation:
+            token = cached[1]
+        else:
+            user, token = super().authenticate_credentials(key)  # raises AuthenticationFailed as DRF does
+            user.get_all_permissions()  # fills ModelBackend's _perm_cache, pickled with the user
+            token.user = user
+            try:
+                cache.set(entry_key, (generation, token), TOKEN_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("token cache: could not store the token")
+        state.tokens[entry_key] = (token, clock + TOKEN_CACHE_SECONDS)
+        _state = state
+        return token.user, token
 
 
 def connect() -> None:
