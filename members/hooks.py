@@ -31,6 +31,10 @@ class MembersCardLookup:
     def usable_card(self, *, card_number: str):
         return selectors.card_usable(card_number=card_number)
 
+    def usable_cards(self, *, card_numbers: list[str]) -> dict:
+        """The batch feed's lookup: every usable card of a batch in one query."""
+        return selectors.cards_usable(card_numbers=card_numbers)
+
 
 class MembersOnReceipt:
     """R-PTS-1..5, R-RBT-4, R-VIP-4 for every stored receipt."""

@@ -224,6 +224,14 @@ def card_usable(*, card_number: str | None) -> Card | None:
     return Card.objects.select_related("member").filter(card_number=card_number, status=CardStatus.ACTIVE).first()
 
 
+def cards_usable(*, card_numbers: list[str]) -> dict[str, Card]:
+    """{number: active card} for many numbers at once (numbers not usable are absent)."""
+    if not card_numbers:
+        return {}
+    cards = Card.objects.select_related("member").filter(card_number__in=card_numbers, status=CardStatus.ACTIVE)
+    return {card.card_number: card for card in cards}
+
+
 def card_current(*, card: Card) -> Card:
     """The card now carrying this card's balances (after replacements, R-CARD-1/2)."""
     from .models import CardReplacement

@@ -76,8 +76,8 @@ def receipt_shape_check(*, data: dict, now: dt.datetime) -> None:
         raise RuleViolation(_("Line numbers must be unique."), code="invalid", fields={"lines": ["duplicate line_no"]})
 
 
-def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, now: dt.datetime | None = None
-                   ) -> tuple[dict, bool]:
+def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, now: dt.datetime | None = None,
+                   cards: dict | None = None) -> tuple[dict, bool]:
     """Store one till receipt (validated shape in `data`) and run every receipt hook. Returns (body, created).
 
     Idempotent by side + number: the identical body again answers the first answer; another body → 409.
@@ -88,11 +88,13 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
     itself tells a repost (`INSERT … ON CONFLICT DO NOTHING RETURNING id`: no row back = the receipt is
     there, from an earlier post or from another till connection a moment ago); a refusal before the
     insert first checks whether the receipt was already stored, so a repost is answered as before
-    whatever changed since (the day, the card)."""
+    whatever changed since (the day, the card).
+
+    `cards`: card number → card (or None), looked up beforehand for a whole batch (`cards_for_batch`)."""
     now = now or timezone.now()
     body_hash = receipt_body_hash(data)
     try:
-        card = receipt_checks(data=data, source=source, now=now)
+        card = receipt_checks(data=data, source=source, now=now, cards=cards)
     except DomainError:
         existing = Receipt.objects.filter(side=data["side"], number=data["number"]).first()
         if existing is not None:
@@ -105,17 +107,37 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
         return _receipt_store_rest(receipt=receipt, data=data, card=card, source=source, now=now, user=user), True
 
 
-def receipt_checks(*, data: dict, source: str, now: dt.datetime):
+def receipt_checks(*, data: dict, source: str, now: dt.datetime, cards: dict | None = None):
     """Everything that may refuse a receipt before it is written; answers the usable card (or None)."""
     receipt_shape_check(data=data, now=now)
     card_number = (data.get("card_number") or "").strip()
-    card = extensions.usable_card(card_number) if card_number else None
+    if not card_number:
+        card = None
+    elif cards is not None and card_number in cards:
+        card = cards[card_number]
+    else:
+        card = extensions.usable_card(card_number)
     if card_number and card is None and source == ReceiptSource.FEED:
         raise RuleViolation(_("Card %(c)s is unknown or blocked.") % {"c": card_number}, code="card_not_usable",
                             fields={"card_number": [card_number]})
     for hook in extensions.receipt_hooks:
         hook.check(data=data, card=card, source=source, now=now)
     return card
+
+
+def cards_for_batch(card_numbers) -> dict | None:
+    """The usable cards of a batch in one query, when every registered card lookup can answer many at once
+    (an optional `usable_cards(card_numbers=…) -> {number: card}`); None otherwise (one lookup a receipt).
+    A card blocked between this read and its receipt is still refused: the card's update checks its status."""
+    numbers = sorted({(n or "").strip() for n in card_numbers} - {""})
+    lookups = list(extensions.card_lookup)
+    if not numbers or not lookups or not all(hasattr(lookup, "usable_cards") for lookup in lookups):
+        return None
+    found: dict = {}
+    for lookup in lookups:
+        for number, card in lookup.usable_cards(card_numbers=[n for n in numbers if n not in found]).items():
+            found.setdefault(number, card)
+    return {number: found.get(number) for number in numbers}
 
 
 _INSERT_FIELDS = ("side", "number", "rung_at", "business_date", "card_number", "payment_method", "total", "source",

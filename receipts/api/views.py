@@ -49,11 +49,14 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         envelope.is_valid(raise_exception=True)
         results = []
         context = self.get_exception_handler_context()
-        for item in envelope.validated_data["receipts"]:
+        items = envelope.validated_data["receipts"]
+        cards = services.cards_for_batch(item.get("card_number") for item in items if isinstance(item, dict)
+                                         and isinstance(item.get("card_number"), str))
+        for item in items:
             try:
                 serializer = ReceiptInSerializer(data=item)
                 serializer.is_valid(raise_exception=True)
-                body, created = services.receipt_ingest(data=serializer.validated_data, user=request.user)
+                body, created = services.receipt_ingest(data=serializer.validated_data, user=request.user, cards=cards)
             except (DomainError, exceptions.ValidationError) as exc:
                 answer = desk_exception_handler(exc, context)
                 results.append({"status": answer.status_code, "body": answer.data})

@@ -92,3 +92,18 @@ def test_malformed_envelope_is_400_not_500(pos, db, payload):
 def test_only_the_till_role_posts_batches_403(api_as, clerk, db):
     assert api_as(clerk).post(BATCH, {"receipts": [body()]}, format="json").status_code == 403
     assert not Receipt.objects.exists()
+
+
+def test_batch_looks_cards_up_once_and_stays_under_8_statements_a_receipt(pos, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    card = CardFactory(member=MemberFactory(birthday=None))
+    pos.post(URL, body(number="warm", card=card.card_number), format="json")
+    items = [body(number=f"C{i}", card=card.card_number) for i in range(10)]
+    with CaptureQueriesContext(connection) as ctx:
+        r = pos.post(BATCH, {"receipts": items}, format="json")
+    assert [x["status"] for x in r.json()["results"]] == [201] * 10
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len([s for s in sql if s.startswith("SELECT") and '"members_card"' in s]) == 1  # one lookup for the batch
+    assert len(sql) == 1 + 10 * 6
