@@ -88,7 +88,7 @@ def _plain(row, tz):
     return [v.astimezone(tz).isoformat() if isinstance(v, dt.datetime) else ("" if v is None else v) for v in row]
 
 
-def ledger_xlsx_file(*, month: str, wallets: tuple[str, ...]):
+def ledger_xlsx_file(*, month: str, wallets: tuple[str, ...], limit: int | None = None):
     """An XLSX of the month's ledger streamed row by row to a temp file and returned open (XlsxWriter's
     constant-memory mode: each row is flushed as soon as the next starts, so a month stays flat in memory;
     typed writes per column, no cell objects as openpyxl builds; `make bench` compares it with import-export)."""
@@ -102,8 +102,9 @@ def ledger_xlsx_file(*, month: str, wallets: tuple[str, ...]):
     tz = timezone.get_current_timezone()
     number, text, at = sheet.write_number, sheet.write_string, sheet.write_datetime
     r = 0
+    qs = ledger_queryset(month=month, wallets=wallets)
     for pk, when, card_number, wallet, kind, points, amount, balance_after, reference, by in (
-            ledger_queryset(month=month, wallets=wallets).iterator(chunk_size=5000)):
+            (qs[:limit] if limit else qs).iterator(chunk_size=5000)):
         r += 1
         number(r, 0, pk)
         at(r, 1, when.astimezone(tz).replace(tzinfo=None), at_format)
