@@ -561,38 +561,36 @@ def _rebate_chunk_orm(*, checkpoint: int, size: int, policy, reference: str, now
 
 
 def _rebate_chunk_sql(*, checkpoint: int, size: int, policy, reference: str, now):
-    """The same chunk as `_rebate_chunk_orm`, set-based on PostgreSQL: INSERT … SELECT for the ledger and one
-    UPDATE … FROM for the balances. The bracket (R-RBT-1 policy rows) is a CASE; round() on numeric is half-up
-    for these positive amounts, as `rules.rebate_for_points`."""
+    """The same chunk as `_rebate_chunk_orm`, set-based on PostgreSQL and in ONE statement: data-modifying
+    CTEs lock the chunk's cards (pk order), compute each rebate once, insert the clear and rebate ledger
+    lines and update the balances, and answer the chunk's totals (five statements before, each recomputing
+    the brackets). The bracket (R-RBT-1 policy rows) is a CASE; round() on numeric is half-up for these
+    positive amounts, as `rules.rebate_for_points`."""
     brackets = sorted(policy.rebate_brackets, reverse=True)
-    case = "CASE " + " ".join("WHEN c.dept_points >= %s THEN %s::numeric" for _b in brackets) + " ELSE 0 END"
+    case = "CASE " + " ".join("WHEN dept_points >= %s THEN %s::numeric" for _b in brackets) + " ELSE 0 END"
     case_params = [v for min_points, pct in brackets for v in (min_points, pct)]
-    rebate = f"round(c.dept_points * ({case}) / 100, 2)"
-    where = "c.id > %s AND c.id <= %s AND c.dept_points > 0"
     cols = "card_id, wallet, kind, points, amount, balance_after, reference, reason, meta, at"
     # Only the constant fragments above are formatted into the SQL; every value is a parameter.
-    sql_totals = (f"SELECT count(*) FILTER (WHERE r = 0), count(*) FILTER (WHERE r > 0), coalesce(sum(r), 0) "  # noqa: S608
-                  f"FROM (SELECT {rebate} AS r FROM members_card c WHERE {where}) s")
-    sql_clear = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
-                 f"SELECT c.id, 'dept', 'clear', -c.dept_points, 0, 0, %s, '', '{{\"rule\": \"R-RBT-1\"}}'::jsonb, %s "
-                 f"FROM members_card c WHERE {where} ORDER BY c.id")
-    sql_rebate = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
-                  "SELECT id, 'stored_value', 'rebate', 0, r, stored_value + r, %s, '', "
-                  "jsonb_build_object('rule', 'R-RBT-1', 'points', dept_points), %s "
-                  f"FROM (SELECT c.id, c.stored_value, c.dept_points, {rebate} AS r FROM members_card c WHERE {where}) s "
-                  "WHERE r > 0 ORDER BY id")
-    sql_update = f"UPDATE members_card c SET stored_value = c.stored_value + {rebate}, dept_points = 0 WHERE {where}"  # noqa: S608
+    sql = (
+        "WITH locked AS (SELECT id, dept_points, stored_value FROM members_card "  # noqa: S608
+        "WHERE id > %s ORDER BY id LIMIT %s FOR UPDATE), "
+        f"calc AS (SELECT id, dept_points, stored_value, round(dept_points * ({case}) / 100, 2) AS r "
+        "FROM locked WHERE dept_points > 0), "
+        f"cleared AS (INSERT INTO members_pointsentry ({cols}) "
+        "SELECT id, 'dept', 'clear', -dept_points, 0, 0, %s, '', '{\"rule\": \"R-RBT-1\"}'::jsonb, %s FROM calc ORDER BY id), "
+        f"rebated AS (INSERT INTO members_pointsentry ({cols}) "
+        "SELECT id, 'stored_value', 'rebate', 0, r, stored_value + r, %s, '', "
+        "jsonb_build_object('rule', 'R-RBT-1', 'points', dept_points), %s FROM calc WHERE r > 0 ORDER BY id), "
+        "moved AS (UPDATE members_card c SET stored_value = c.stored_value + calc.r, dept_points = 0 "
+        "FROM calc WHERE c.id = calc.id) "
+        "SELECT (SELECT max(id) FROM locked), (SELECT count(*) FROM locked), "
+        "count(*) FILTER (WHERE r = 0), count(*) FILTER (WHERE r > 0), coalesce(sum(r), 0) FROM calc"
+    )
     with connection.cursor() as cur:
-        cur.execute("SELECT max(id), count(*) FROM (SELECT id FROM members_card WHERE id > %s ORDER BY id LIMIT %s "
-                    "FOR UPDATE) s", [checkpoint, size])
-        hi, count = cur.fetchone()
-        if not count:
-            return None
-        cur.execute(sql_totals, [*case_params, checkpoint, hi])
-        cleared, rebated, total = cur.fetchone()
-        cur.execute(sql_clear, [reference, now, checkpoint, hi])
-        cur.execute(sql_rebate, [reference, now, *case_params, checkpoint, hi])
-        cur.execute(sql_update, [*case_params, checkpoint, hi])
+        cur.execute(sql, [checkpoint, size, *case_params, reference, now, reference, now])
+        hi, count, cleared, rebated, total = cur.fetchone()
+    if not count:
+        return None
     return hi, count, cleared, rebated, Decimal(total)
 
 
