@@ -2,13 +2,15 @@
 working directory (the repository root). Every setting can be overridden from the environment (WEB_*),
 so one file serves the demo (`make run`), the benchmark (`make bench`) and production.
 
-Why these values (issue 16, measured on a 2-core machine with PostgreSQL on the same box):
+Why these values (issue 16, a 2-core machine with PostgreSQL on the same box):
 - `gthread` workers: the stock `sync` worker closes the client connection after every request, so a
   till paid a TCP (and, behind a proxy, upstream) reconnect per receipt; a threaded worker keeps the
-  connection alive (+20% measured) and its threads overlap one request's database wait with another's
-  Python. Database connections stay open too (`DB_CONN_MAX_AGE`, one per thread).
-- 2 × cores workers × 2 threads: the feed is CPU-bound Python (≈ 1 ms of PostgreSQL per receipt), so more
-  processes than cores only adds switching; two threads per process cover the database's share.
+  connection alive (the issue's profile: +20%) and its threads overlap one request's database wait with
+  another's Python. Database connections stay open too (`DB_CONN_MAX_AGE`, one per thread).
+- 2 × cores workers × 2 threads: the feed is CPU-bound Python with a database round trip per statement,
+  so a few more processes than cores keep both cores busy while some requests wait on PostgreSQL;
+  more only adds switching and connections. Measure on the production hardware with `make bench`
+  (WEB_WORKERS / WEB_THREADS) before changing them.
 - graceful timeouts and max-requests: a deploy (SIGHUP / restart) lets a 500-receipt batch finish; a
   worker is replaced after a few thousand requests (with jitter, so they do not all restart together),
   which bounds any slow memory growth without visible downtime.
