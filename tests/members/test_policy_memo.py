@@ -30,14 +30,16 @@ def test_r_pts_3_promotion_created_now_applies_to_the_next_receipt(db):
     assert [p.multiplier for p in selectors.policy_at(at=now).promotions] == [2]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_committed_policy_change_drops_the_memo_in_every_process():
+def test_committed_policy_change_drops_the_memo_in_every_process(db, django_capture_on_commit_callbacks):
     now = timezone.now()
     before = selectors.policy_at(at=now)
     generation = selectors.cache.get(selectors.POLICY_GENERATION_KEY)
     row = MemberPolicy.objects.get(pk=before.policy_id)
-    CategoryRate.objects.filter(policy=row, category="clothing").delete()
-    CategoryRate.objects.create(policy=row, category="clothing", full_yuan_per_point=D("4"), special_yuan_per_point=D("8"))
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits
+        CategoryRate.objects.filter(policy=row, category="clothing").delete()
+        CategoryRate.objects.create(policy=row, category="clothing", full_yuan_per_point=D("4"),
+                                    special_yuan_per_point=D("8"))
+        assert selectors.cache.get(selectors.POLICY_GENERATION_KEY) == generation  # not before the commit
     assert selectors.cache.get(selectors.POLICY_GENERATION_KEY) != generation  # the other processes reload
     assert selectors.policy_at(at=now).category_rates["clothing"] == (D("4.00"), D("8.00"))
     with CaptureQueriesContext(connection) as ctx:
@@ -45,8 +47,7 @@ def test_committed_policy_change_drops_the_memo_in_every_process():
     assert len(ctx.captured_queries) == 0  # memoised again
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_policy_change_is_never_seen():
+def test_a_rolled_back_policy_change_is_never_seen(db):
     now = timezone.now()
     policy_id = selectors.policy_at(at=now).policy_id
     with pytest.raises(RuntimeError), transaction.atomic():
