@@ -25,6 +25,13 @@ def emit(**row) -> None:
     print("BENCH " + json.dumps(row, ensure_ascii=False, default=str), flush=True)
 
 
+def baseline() -> None:
+    """A process that only sets Django up: the floor under every product's whole-process figures."""
+    import members_common  # noqa: F401
+
+    emit(peak_mb=peak_mb())
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -35,13 +42,14 @@ def csv_copy() -> None:
 
     sql = COPY_SQL.read_text()
     rows = 0
+    started = time.perf_counter()
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn, conn.cursor() as cur, open(os.devnull, "wb") as out:
         cur.execute("SET work_mem = '128MB'")
         with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
             for block in copy:
                 out.write(block)
                 rows += 1
-    emit(rows=rows, peak_mb=peak_mb())
+    emit(rows=rows, peak_mb=peak_mb(), seconds=time.perf_counter() - started)
 
 
 def month_of_data() -> str:
@@ -53,6 +61,8 @@ def month_of_data() -> str:
 def main(part: str) -> None:
     if part == "csv_copy":
         return csv_copy()
+    if part == "baseline":
+        return baseline()
     import members_common
     from django.db import connection, transaction
 
@@ -67,29 +77,33 @@ def main(part: str) -> None:
         emit(prepared=True)
     elif part == "csv_product":
         rows = 0
+        started = time.perf_counter()
         with open(os.devnull, "wb") as out:
             for chunk in exports.ledger_csv_chunks(month=month_of_data(), wallets=exports.POINT_WALLETS):
                 out.write(chunk)
                 rows += chunk.count(b"\n")
-        emit(rows=rows - 1, peak_mb=peak_mb())
+        emit(rows=rows - 1, peak_mb=peak_mb(), seconds=time.perf_counter() - started)
     elif part == "xlsx_product":
         limit = int(os.environ.get("XLSX_ROWS", "100000"))
+        started = time.perf_counter()
         f = exports.ledger_xlsx_file(month=month_of_data(), wallets=exports.POINT_WALLETS, limit=limit)
         f.close()
+        seconds = time.perf_counter() - started
         emit(rows=min(limit, exports.ledger_queryset(month=month_of_data(), wallets=exports.POINT_WALLETS).count()),
-             peak_mb=peak_mb())
+             peak_mb=peak_mb(), seconds=seconds)
     elif part == "xlsx_import_export":
         from members.models import PointsEntry
         from members.resources import PointsEntryResource
 
         limit = int(os.environ.get("XLSX_ROWS", "100000"))
+        started = time.perf_counter()
         ids = list(exports.ledger_queryset(month=month_of_data(), wallets=exports.POINT_WALLETS)
                    .values_list("id", flat=True)[:limit])
         qs = PointsEntry.objects.filter(id__in=ids).select_related("card", "by").order_by("id")
         dataset = PointsEntryResource().export(queryset=qs)
         with open(os.devnull, "wb") as out:
             out.write(dataset.xlsx)
-        emit(rows=len(dataset), peak_mb=peak_mb())
+        emit(rows=len(dataset), peak_mb=peak_mb(), seconds=time.perf_counter() - started)
     elif part == "admin_lists":
         admin_lists()
     elif part == "member_360":
