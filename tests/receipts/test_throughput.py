@@ -180,3 +180,44 @@ def test_feed_answers_balances_after_both_moves(pos, db):
                    .values_list("wallet", "kind", "points", "amount", "balance_after"))
     assert entries == [("dept", "earn", 80, Decimal("0.00"), Decimal("85")),
                        ("stored_value", "redeem", 0, Decimal("-80.00"), Decimal("20.00"))]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_receipt_from_two_till_connections_at_once_is_stored_once(api_as, user_in_role):
+    """INSERT … ON CONFLICT DO NOTHING: the second connection waits for the first and answers its body (200);
+    a different body under the same number answers 409; the card is credited once (R-PTS-6)."""
+    import threading
+
+    from django.core.management import call_command
+
+    card = CardFactory(member=MemberFactory(birthday=None))
+    user = user_in_role("pos")
+    for posted, expected in ((body(number="RACE-1", card=card.card_number), [200, 201]),
+                             (None, [201, 409])):
+        if posted is None:
+            posted = body(number="RACE-2", card=card.card_number)
+            other = {**posted, "total": "5.00", "lines": [{"line_no": 1, "sku": "1", "counter": "C", "category": "clothing",
+                                                           "list_price": "5.00", "unit_price": "5.00", "quantity": 1}]}
+        else:
+            other = posted
+        barrier, answers = threading.Barrier(2), []
+
+        def till(data):
+            try:
+                client = api_as(user)
+                barrier.wait()
+                r = client.post(URL, data, format="json")
+                answers.append((r.status_code, r.json()))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=till, args=(d,)) for d in (posted, other)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        assert sorted(code for code, _b in answers) == expected, answers
+        if expected == [200, 201]:
+            assert answers[0][1] == answers[1][1]
+    assert Receipt.objects.filter(number__startswith="RACE").count() == 2
+    assert PointsEntry.objects.filter(card=card).count() == 2
+    call_command("verify_ledgers")
