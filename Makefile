@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS ?= redis://127.0.0.1:6379/0
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/bench_throughput
+BENCH_SCALE ?= small
 
-.PHONY: run test test-pg test-browser fuzz lint check demo venv clean
+.PHONY: run test test-pg test-browser fuzz lint check demo venv clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -47,6 +49,11 @@ check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=ci-$$(date +%s)-a-long-random-production-secret-key-0123456789 ALLOWED_HOSTS=desk.example.com \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Every benchmark against a database of its own (created if missing), one table: workload | product |
+# reference (same run) | ratio. BENCH_SCALE=small (minutes) or full (1M cards / 10M ledger rows).
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_DB) REDIS_URL=$(REDIS) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python benchmarks/run_all.py
 
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput && DEBUG=1 $(BIN)/python manage.py load_demo

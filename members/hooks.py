@@ -20,7 +20,7 @@ from servicedesk.extensions import RefundContext, RefundItem
 from servicedesk.money import money_str
 
 from . import rules, selectors, services
-from .models import Card, ReceiptPoints
+from .models import ReceiptPoints
 
 LINE_KEYS = ("line_no", "counter", "category", "list_price", "unit_price", "quantity", "bulk_discount", "fresh")
 
@@ -30,6 +30,10 @@ class MembersCardLookup:
 
     def usable_card(self, *, card_number: str):
         return selectors.card_usable(card_number=card_number)
+
+    def usable_cards(self, *, card_numbers: list[str]) -> dict:
+        """The batch feed's lookup: every usable card of a batch in one query."""
+        return selectors.cards_usable(card_numbers=card_numbers)
 
 
 class MembersOnReceipt:
@@ -49,30 +53,31 @@ class MembersOnReceipt:
                                 fields={"card_number": ["required"]})
 
     def on_stored(self, *, receipt, card, source, now, user) -> dict:
-        points, explanation, multiplier, policy_id, policy = 0, {}, 1, None, None
+        """Points, stored-value payment, year spend and upgrade in one card statement
+        (services.receipt_card_settle); the balances come back from it, so the answer reads nothing again."""
+        points, explanation, multiplier, policy_id = 0, {}, 1, None
+        settled = None
         if card is None and receipt.card_number:
             explanation = {"refused": "card_not_usable"}
         elif card is not None:
             policy = selectors.policy_at(at=receipt.rung_at)
             if receipt.rung_at >= selectors.business_day_start(now=now):  # R-PTS-4, fed or imported
                 lines = [rules.LineFacts(**{k: getattr(line, k) for k in LINE_KEYS}) for line in receipt.lines.all()]
-                result = services.points_award_for_receipt(receipt=receipt, card=card, lines=lines, policy=policy)
+                result = services.receipt_points_compute(receipt=receipt, card=card, lines=lines, policy=policy)
                 points, multiplier, policy_id = result.points, result.birthday_multiplier, result.policy_id
                 explanation = {**result.as_dict(), "tier": card.tier, "birthday": multiplier > 1}
             else:
                 explanation = {"refused": "R-PTS-4"}
-            if receipt.payment_method == PaymentMethod.STORED_VALUE:
-                services.stored_value_spend(card=card, amount=receipt.total, user=user, receipt=receipt,
-                                            reference=f"{receipt.side}:{receipt.number}")
+            settled = services.receipt_card_settle(receipt=receipt, card=card, points=points, policy=policy, user=user,
+                                                   now=now)
         ReceiptPoints.objects.create(receipt=receipt, card=card, wallet=receipt.side, points=points,
                                      birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
                                      created_at=now)
-        if card is None:
+        if settled is None:
             return {}
-        services.card_upgrade_check(card=card, year=receipt.business_date.year, policy=policy)  # R-VIP-4
-        dept, market, stored = Card.objects.values_list("dept_points", "market_points", "stored_value").get(pk=card.pk)
         return {"points_earned": points, "card_number": card.card_number,
-                "member_balance": {"dept_points": dept, "market_points": market, "stored_value": money_str(stored)}}
+                "member_balance": {"dept_points": settled.dept_points, "market_points": settled.market_points,
+                                   "stored_value": money_str(settled.stored_value)}}
 
 
 class PointsRefund:
@@ -148,3 +153,15 @@ def register() -> None:
     extensions.receipt_facts.register(PointsOnReceiptFacts())
     extensions.ledger_checks.register(PointsLedgerCheck())
     extensions.admin_inlines.register(extensions.AdminInline("members.points", "receipts.receipt", ReceiptPointsInline))
+    policy_memo_connect()
+
+
+def policy_memo_connect() -> None:
+    """Drop the memoised policy (members.selectors.policy_at) on commit of any change to its rows."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import CategoryRate, CounterRate, MemberPolicy, PromotionRule, RebateBracket, VoucherRate
+
+    for model in (MemberPolicy, CategoryRate, CounterRate, RebateBracket, VoucherRate, PromotionRule):
+        for signal in (post_save, post_delete):
+            signal.connect(selectors.policy_row_changed, sender=model, dispatch_uid=f"members.policy_memo.{model.__name__}")

@@ -273,7 +273,14 @@ class Card(TimeStampedModel):
     dept_points = models.IntegerField(_("dept points"), default=0, editable=False)
     market_points = models.IntegerField(_("market points"), default=0, editable=False)
     stored_value = money_field(verbose_name=_("stored value"), default=Decimal("0.00"), editable=False)
-    history = HistoricalRecords(excluded_fields=["dept_points", "market_points", "stored_value", "updated_at"])
+    # R-VIP-4 year spend of the member in `year_spend_year`, kept by the till feed in the receipt's own
+    # transaction (members.services.receipt_card_settle) so the upgrade check needs no sum per receipt.
+    # Null year: not known yet (the next receipt sums the year's receipts once and stores it).
+    year_spend = money_field(verbose_name=_("year spend"), default=Decimal("0.00"), db_default=Decimal("0.00"),
+                             editable=False)
+    year_spend_year = models.PositiveSmallIntegerField(_("year of the year spend"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["dept_points", "market_points", "stored_value", "year_spend",
+                                                 "year_spend_year", "updated_at"])
 
     class Meta:
         verbose_name = _("VIP card")

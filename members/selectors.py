@@ -2,20 +2,181 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
 from decimal import Decimal
+from typing import Any
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from receipts.models import Receipt
-from servicedesk.policies import policy_in_force
+from servicedesk.policies import PolicyMissing, policy_in_force
 
 from . import rules
 from .choices import CardStatus, EntryKind, Wallet
 from .models import Card, Member, MemberPolicy, PointsEntry, PromotionRule, ReceiptPoints
 
-_POLICY_CACHE: dict[tuple[int, dt.datetime], rules.PolicyValues] = {}
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- the policy in force, memoised
+
+# How long a worker process trusts its memo of the policy versions and promotions without a word from the
+# shared cache (a technical bound, not a business number: with Redis every committed change reaches every
+# process at once; with the per-process memory cache of a single-machine demo a change shows within this).
+POLICY_MEMO_SECONDS = 30.0
+POLICY_GENERATION_KEY = "members:policy-generation"
+# A process compares its memo with the shared generation at most this often (one cache round trip a
+# second instead of one a receipt): another process's committed change is seen within this.
+POLICY_GENERATION_CHECK_SECONDS = 1.0
+# Promotions ending before (memo load time − this) are not memoised: receipts rung that long ago
+# (imports of an earlier day) read their promotions from the database as before.
+PROMOTION_MEMO_WINDOW = dt.timedelta(days=1)
+
+
+@dataclass
+class _PolicyMemo:
+    generation: Any
+    loaded_at: float
+    window_start: dt.datetime
+    versions: list[tuple[dt.datetime, int]]  # (effective_from, pk), ascending
+    promotions: list[tuple[dt.datetime, dt.datetime, rules.Promotion]]  # (starts_at, ends_at, …) as the DB orders them
+    statics: dict[int, rules.PolicyValues] = dc_field(default_factory=dict)
+    checked_at: float = 0.0  # when the shared generation was last compared
+
+
+_MEMO: _PolicyMemo | None = None
+_local = threading.local()  # this thread's uncommitted policy writes (their on-commit callbacks)
+
+
+class _PolicyCommitted:
+    """on_commit callback of one policy write: tells every process (through the shared cache) to reload."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        policy_memo_clear()
+
+
+def policy_memo_clear() -> None:
+    """Forget the memoised policy here and, through the shared cache, in every process. Called on commit of
+    any write to a policy version, its rate rows or a promotion (signals wired in members.hooks.register);
+    call it after changing those rows with QuerySet.update() or raw SQL, which send no signals."""
+    global _MEMO
+    _MEMO = None
+    try:
+        cache.set(POLICY_GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail a policy edit; the memo's age bounds it
+        logger.warning("policy memo: the shared cache is not reachable; other processes reload within %ss",
+                       POLICY_MEMO_SECONDS)
+
+
+def policy_row_changed(**kwargs) -> None:
+    """Signal receiver (post_save / post_delete of MemberPolicy, its rate rows, PromotionRule)."""
+    global _MEMO
+    _MEMO = None
+    callback = _PolicyCommitted()
+    pending = getattr(_local, "pending", [])
+    pending.append(callback)
+    _local.pending = pending
+    transaction.on_commit(callback)  # outside a transaction: runs at once
+
+
+def _writes_pending() -> bool:
+    """True while this thread's transaction holds a policy write not yet committed: it must read its own
+    writes from the database (and never memoise them — the transaction may still roll back)."""
+    pending = getattr(_local, "pending", None)
+    if not pending:
+        return False
+    queued = {id(func) for _sids, func, *_rest in connection.run_on_commit}
+    # A rolled-back write's callback is dropped from run_on_commit by Django: it is no longer pending.
+    still = [cb for cb in pending if not cb.done and id(cb) in queued]
+    _local.pending = still
+    return bool(still)
+
+
+def _memo() -> _PolicyMemo | None:
+    global _MEMO
+    if _writes_pending():
+        return None
+    memo, clock = _MEMO, time.monotonic()
+    if memo is not None and clock - memo.checked_at < POLICY_GENERATION_CHECK_SECONDS:
+        return memo  # asked the shared cache less than a second ago (a change here has dropped the memo already)
+    try:
+        generation = cache.get(POLICY_GENERATION_KEY)
+    except Exception:  # noqa: BLE001 - no shared cache: read the database as before the memo existed
+        return None
+    if memo is not None and memo.generation == generation and clock - memo.loaded_at < POLICY_MEMO_SECONDS:
+        memo.checked_at = clock
+        return memo
+    window_start = timezone.now() - PROMOTION_MEMO_WINDOW
+    versions = list(MemberPolicy.objects.order_by("effective_from", "pk").values_list("effective_from", "pk"))
+    promotions = [(p.starts_at, p.ends_at, _promotion(p)) for p in
+                  PromotionRule.objects.filter(ends_at__gt=window_start).order_by("-starts_at", "-pk")]
+    memo = _PolicyMemo(generation=generation, loaded_at=clock, window_start=window_start,
+                       versions=versions, promotions=promotions, checked_at=clock)
+    _MEMO = memo
+    return memo
+
+
+def _promotion(p: PromotionRule) -> rules.Promotion:
+    return rules.Promotion(
+        id=p.pk, name=p.name, side=p.side, multiplier=p.multiplier, yuan_per_point=p.yuan_per_point,
+        counters=frozenset(c.strip() for c in p.counters.split(",") if c.strip()),
+        categories=frozenset(c.strip() for c in p.categories.split(",") if c.strip()),
+        platinum_only=p.platinum_only,
+    )
+
+
+def _static_values(row: MemberPolicy) -> rules.PolicyValues:
+    return rules.PolicyValues(
+        policy_id=row.pk,
+        special_price_ratio=row.special_price_ratio,
+        market_yuan_per_point=row.market_yuan_per_point,
+        bulk_discount_excluded=row.bulk_discount_excluded,
+        market_fresh_excluded=row.market_fresh_excluded,
+        market_special_excluded=row.market_special_excluded,
+        category_rates={r.category: (r.full_yuan_per_point, r.special_yuan_per_point) for r in row.category_rates.all()},
+        counter_rates={r.counter: (r.full_yuan_per_point, r.special_yuan_per_point) for r in row.counter_rates.all()},
+        birthday_multipliers={rules.GOLD: row.birthday_multiplier_gold, rules.PLATINUM: row.birthday_multiplier_platinum},
+        discount_factors={
+            (rules.GOLD, False): row.gold_full_factor, (rules.GOLD, True): row.gold_special_factor,
+            (rules.PLATINUM, False): row.platinum_full_factor, (rules.PLATINUM, True): row.platinum_special_factor,
+        },
+        rebate_brackets=tuple((b.min_points, b.percent) for b in row.rebate_brackets.order_by("min_points")),
+        vouchers={v.points: v.value for v in row.voucher_rates.all()},
+        card_fee=row.card_fee, card_stock_threshold=row.card_stock_threshold,
+        upgrade_year_spend=row.upgrade_year_spend, gold_daily_spend=row.gold_daily_spend,
+        platinum_daily_spend=row.platinum_daily_spend, group_min=row.group_min, group_max=row.group_max,
+        group_per_card=row.group_per_card, prepaid_per_card=row.prepaid_per_card,
+        prepaid_max_cards=row.prepaid_max_cards, birthday_card_min_points=row.birthday_card_min_points,
+        birthday_card_days_ahead=row.birthday_card_days_ahead,
+    )
+
+
+def _version_pk_at(versions: list[tuple[dt.datetime, int]], at: dt.datetime) -> int:
+    """servicedesk.policies.policy_in_force over the memoised versions: the latest at or before `at`, else the
+    oldest; none → PolicyMissing."""
+    if not versions:
+        raise PolicyMissing(_("No %(policy)s is set up: run migrate.") % {"policy": MemberPolicy._meta.verbose_name},
+                            code="no_policy")
+    i = bisect.bisect_right(versions, at, key=lambda v: v[0])
+    if i == 0:
+        return versions[0][1]
+    chosen = versions[i - 1]
+    # equal effective_from is impossible (unique), so the last one at or before `at` is the one in force
+    return chosen[1]
 
 
 def policy_row_at(*, at: dt.datetime) -> MemberPolicy:
@@ -23,51 +184,37 @@ def policy_row_at(*, at: dt.datetime) -> MemberPolicy:
 
 
 def policy_at(*, at: dt.datetime) -> rules.PolicyValues:
-    """The membership policy in force at `at`, with the promotions running then, as plain values."""
-    row = policy_row_at(at=at)
-    key = (row.pk, row.updated_at)
-    static = _POLICY_CACHE.get(key)
-    if static is None:
-        static = rules.PolicyValues(
-            policy_id=row.pk,
-            special_price_ratio=row.special_price_ratio,
-            market_yuan_per_point=row.market_yuan_per_point,
-            bulk_discount_excluded=row.bulk_discount_excluded,
-            market_fresh_excluded=row.market_fresh_excluded,
-            market_special_excluded=row.market_special_excluded,
-            category_rates={r.category: (r.full_yuan_per_point, r.special_yuan_per_point) for r in row.category_rates.all()},
-            counter_rates={r.counter: (r.full_yuan_per_point, r.special_yuan_per_point) for r in row.counter_rates.all()},
-            birthday_multipliers={rules.GOLD: row.birthday_multiplier_gold, rules.PLATINUM: row.birthday_multiplier_platinum},
-            discount_factors={
-                (rules.GOLD, False): row.gold_full_factor, (rules.GOLD, True): row.gold_special_factor,
-                (rules.PLATINUM, False): row.platinum_full_factor, (rules.PLATINUM, True): row.platinum_special_factor,
-            },
-            rebate_brackets=tuple((b.min_points, b.percent) for b in row.rebate_brackets.order_by("min_points")),
-            vouchers={v.points: v.value for v in row.voucher_rates.all()},
-            card_fee=row.card_fee, card_stock_threshold=row.card_stock_threshold,
-            upgrade_year_spend=row.upgrade_year_spend, gold_daily_spend=row.gold_daily_spend,
-            platinum_daily_spend=row.platinum_daily_spend, group_min=row.group_min, group_max=row.group_max,
-            group_per_card=row.group_per_card, prepaid_per_card=row.prepaid_per_card,
-            prepaid_max_cards=row.prepaid_max_cards, birthday_card_min_points=row.birthday_card_min_points,
-            birthday_card_days_ahead=row.birthday_card_days_ahead,
-        )
-        if len(_POLICY_CACHE) > 32:
-            _POLICY_CACHE.clear()
-        _POLICY_CACHE[key] = static
-    promotions = tuple(
-        rules.Promotion(
-            id=p.pk, name=p.name, side=p.side, multiplier=p.multiplier, yuan_per_point=p.yuan_per_point,
-            counters=frozenset(c.strip() for c in p.counters.split(",") if c.strip()),
-            categories=frozenset(c.strip() for c in p.categories.split(",") if c.strip()),
-            platinum_only=p.platinum_only,
-        )
-        for p in PromotionRule.objects.filter(starts_at__lte=at, ends_at__gt=at).order_by("-starts_at", "-pk")
-    )
-    if not promotions:
-        return static
-    from dataclasses import replace
+    """The membership policy in force at `at`, with the promotions running then, as plain values.
 
-    return replace(static, promotions=promotions)
+    Memoised per process (performance: the till feed asks on every receipt): the versions and the promotions
+    of the last day are read once, each version's values once, and the memo is dropped on commit of any
+    policy or promotion change (a generation key in the shared cache tells the other processes). A thread
+    whose transaction has changed policy rows reads the database, as does any receipt older than the
+    memo's promotion window."""
+    memo = _memo()
+    if memo is None:
+        return _policy_at_db(at=at)
+    pk = _version_pk_at(memo.versions, at)
+    static = memo.statics.get(pk)
+    if static is None:
+        static = memo.statics[pk] = _static_values(MemberPolicy.objects.get(pk=pk))
+    if at < memo.window_start:
+        promotions = _promotions_db(at)
+    else:
+        promotions = tuple(p for starts, ends, p in memo.promotions if starts <= at < ends)
+    return replace(static, promotions=promotions) if promotions else static
+
+
+def _promotions_db(at: dt.datetime) -> tuple[rules.Promotion, ...]:
+    return tuple(_promotion(p) for p in
+                 PromotionRule.objects.filter(starts_at__lte=at, ends_at__gt=at).order_by("-starts_at", "-pk"))
+
+
+def _policy_at_db(*, at: dt.datetime) -> rules.PolicyValues:
+    """The same answer read from the database (no memo)."""
+    static = _static_values(policy_row_at(at=at))
+    promotions = _promotions_db(at)
+    return replace(static, promotions=promotions) if promotions else static
 
 
 def card_usable(*, card_number: str | None) -> Card | None:
@@ -75,6 +222,14 @@ def card_usable(*, card_number: str | None) -> Card | None:
     if not card_number:
         return None
     return Card.objects.select_related("member").filter(card_number=card_number, status=CardStatus.ACTIVE).first()
+
+
+def cards_usable(*, card_numbers: list[str]) -> dict[str, Card]:
+    """{number: active card} for many numbers at once (numbers not usable are absent)."""
+    if not card_numbers:
+        return {}
+    cards = Card.objects.select_related("member").filter(card_number__in=card_numbers, status=CardStatus.ACTIVE)
+    return {card.card_number: card for card in cards}
 
 
 def card_current(*, card: Card) -> Card:

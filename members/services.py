@@ -5,6 +5,7 @@ card replacement and stock, the annual rebate, scheduled member jobs. Every bala
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -12,6 +13,7 @@ from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from receipts.choices import PaymentMethod
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.money import quantize
@@ -44,23 +46,36 @@ def _ledger_move(*, card_id: int, wallet: str, kind: str, delta, refuse_code: st
                  reason: str = "", by=None, receipt: Receipt | None = None, meta: dict | None = None,
                  at: dt.datetime | None = None) -> PointsEntry:
     """Move one wallet of one card by `delta` (points, or yuan for stored value) and write its ledger line.
-    Must run inside a transaction; the card row stays locked until it commits."""
+    Must run inside a transaction; the card row stays locked until it commits.
+
+    One `UPDATE … WHERE balance + delta >= 0 RETURNING balance` locks, moves and reads the new balance
+    (performance.md: lock + update + re-read was three statements); no row back means the move would go
+    below zero (R-PTS-6, R-RBT-4) and only then is the balance read for the message."""
     field = WALLET_FIELD[wallet]
     period_guard(at=(at := at or timezone.now()))  # R-FIN-2: nothing dated inside a closed month
-    current = Card.objects.select_for_update().values_list(field, flat=True).get(pk=card_id)
-    new = current + delta
-    if new < 0:
+    table, column = Card._meta.db_table, connection.ops.quote_name(field)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s AND {column} + %s >= 0 "  # noqa: S608
+                       f"RETURNING {column}", [delta, card_id, delta])
+        row = cursor.fetchone()
+    if row is None:
+        current = Card.objects.values_list(field, flat=True).get(pk=card_id)  # DoesNotExist for an unknown card
         raise RuleViolation(
             _("Not enough on the card: %(balance)s available.") % {"balance": current}, code=refuse_code,
             fields={"points" if wallet != Wallet.STORED_VALUE else "amount": [f"balance {current}"]},
         )
-    Card.objects.filter(pk=card_id).update(**{field: F(field) + delta})
+    new = _db_money(row[0]) if wallet == Wallet.STORED_VALUE else int(row[0])
     is_money = wallet == Wallet.STORED_VALUE
     return PointsEntry.objects.create(
         card_id=card_id, wallet=wallet, kind=kind, points=0 if is_money else int(delta),
         amount=quantize(delta) if is_money else Decimal("0.00"), balance_after=new, reference=reference[:80],
         reason=reason, by=by, receipt=receipt, meta=meta or {}, at=at or timezone.now(),
     )
+
+
+def _db_money(value) -> Decimal:
+    """A money column read by raw SQL: SQLite answers a float, PostgreSQL a Decimal."""
+    return quantize(Decimal(str(value)) if isinstance(value, float) else value)
 
 
 def _require_active(card: Card) -> None:
@@ -205,12 +220,93 @@ def points_award_for_receipt(*, receipt: Receipt, card: Card, lines: list[rules.
     """R-PTS-1..5, R-VIP-9: credit what the receipt earns to the side's wallet; inside the feed's transaction.
     `policy` is the policy in force when the receipt was rung (loaded here when not given)."""
     policy = policy or selectors.policy_at(at=receipt.rung_at)
-    birthday = rules.is_birthday(birthday=card.member.birthday, day=receipt.business_date)
-    result = rules.receipt_points(side=receipt.side, lines=lines, tier=card.tier, birthday=birthday, policy=policy)
+    result = receipt_points_compute(receipt=receipt, card=card, lines=lines, policy=policy)
     if result.points > 0:
         _ledger_move(card_id=card.pk, wallet=receipt.side, kind=EntryKind.EARN, delta=result.points, refuse_code="R-PTS-6",
                      reference=f"{receipt.side}:{receipt.number}", receipt=receipt)
     return result
+
+
+def receipt_points_compute(*, receipt: Receipt, card: Card, lines: list[rules.LineFacts],
+                           policy: rules.PolicyValues) -> rules.PointsResult:
+    """What the receipt earns (R-PTS-1..5, R-VIP-9), without writing."""
+    birthday = rules.is_birthday(birthday=card.member.birthday, day=receipt.business_date)
+    return rules.receipt_points(side=receipt.side, lines=lines, tier=card.tier, birthday=birthday, policy=policy)
+
+
+@dataclass(frozen=True)
+class CardSettled:
+    """The card after one receipt: its balances (the feed's `member_balance`) and whether it was upgraded."""
+
+    dept_points: int
+    market_points: int
+    stored_value: Decimal
+    upgraded: bool = False
+
+
+def receipt_card_settle(*, receipt: Receipt, card: Card, points: int, policy: rules.PolicyValues, user=None,
+                        now: dt.datetime | None = None) -> CardSettled:
+    """Everything one stored receipt does to its card, inside the ingest transaction, in one statement:
+    the earned points onto the side's wallet (R-PTS-1..5), the stored-value payment (R-RBT-4: never below
+    zero), the member's year spend (R-VIP-4); their ledger lines in one insert; then the gold → platinum
+    upgrade only when the year spend has reached the threshold (R-VIP-4).
+
+    `UPDATE … RETURNING` locks the card row until commit (two tills crediting one card queue there, so
+    ledger lines and balances stay in order, R-PTS-6). No row back: the card is no longer active, or
+    its stored value does not cover the receipt (read again only then, for the refusal)."""
+    now = now or timezone.now()
+    year = receipt.business_date.year
+    spend = Decimal("0.00")
+    if receipt.payment_method == PaymentMethod.STORED_VALUE:
+        spend = quantize(receipt.total)
+        if spend <= 0:
+            raise RuleViolation(_("Spend a positive amount."), code="R-RBT-4", fields={"amount": ["> 0"]})
+    dept = points if receipt.side == Wallet.DEPT else 0
+    market = points if receipt.side == Wallet.MARKET else 0
+    table = Card._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET dept_points = dept_points + %s, market_points = market_points + %s, "  # noqa: S608
+            "stored_value = stored_value - %s, "
+            "year_spend = CASE WHEN year_spend_year = %s THEN year_spend + %s ELSE year_spend END "
+            "WHERE id = %s AND status = %s AND stored_value >= %s "
+            "RETURNING dept_points, market_points, stored_value, year_spend, year_spend_year, tier",
+            [dept, market, spend, year, receipt.total, card.pk, CardStatus.ACTIVE, spend])
+        row = cursor.fetchone()
+    if row is None:
+        status, stored = Card.objects.values_list("status", "stored_value").get(pk=card.pk)
+        if status != CardStatus.ACTIVE:
+            raise RuleViolation(_("This card is blocked or replaced."), code="card_not_usable",
+                                fields={"card_number": ["not usable"]})
+        raise RuleViolation(_("Not enough on the card: %(balance)s available.") % {"balance": stored}, code="R-RBT-4",
+                            fields={"amount": [f"balance {stored}"]})
+    new_dept, new_market, new_stored, year_spend, spend_year, tier = row
+    new_stored, year_spend = _db_money(new_stored), _db_money(year_spend)
+    reference = f"{receipt.side}:{receipt.number}"
+    entries = []
+    if points > 0:
+        entries.append(PointsEntry(card_id=card.pk, wallet=receipt.side, kind=EntryKind.EARN, points=points,
+                                   balance_after=new_dept if receipt.side == Wallet.DEPT else new_market,
+                                   reference=reference, receipt=receipt, at=now))
+    if spend > 0:
+        entries.append(PointsEntry(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REDEEM, amount=-spend,
+                                   balance_after=new_stored, reference=reference, by=user, receipt=receipt, at=now))
+    if entries:
+        PointsEntry.objects.bulk_create(entries)
+    upgraded = False
+    if spend_year is None or spend_year < year:
+        # The year spend is not known yet (a card from before this column, or the first receipt of a new
+        # year): sum the year once — this receipt included — and keep it on the card from now on.
+        year_spend = selectors.member_year_spend(member=card.member, year=year)
+        Card.objects.filter(pk=card.pk).update(year_spend=year_spend, year_spend_year=year)
+        spend_year = year
+    if spend_year == year:
+        if tier == Tier.GOLD and rules.upgrade_due(tier=tier, year_spend=year_spend, policy=policy):
+            upgraded = card_upgrade_check(card=card, year=year, policy=policy, spend=year_spend)
+    else:  # a receipt of an earlier year (an import after New Year): judge that year as the sweep does
+        upgraded = card_upgrade_check(card=card, year=year, policy=policy)
+    return CardSettled(dept_points=int(new_dept), market_points=int(new_market), stored_value=new_stored,
+                       upgraded=upgraded)
 
 
 def stored_value_spend(*, card: Card, amount: Decimal, reference: str, user=None, receipt: Receipt | None = None) -> PointsEntry:
@@ -243,12 +339,15 @@ def stored_value_refund(*, receipt: Receipt, amount: Decimal, reference: str, us
                         refuse_code="R-RBT-4", reference=reference, by=user, receipt=receipt)
 
 
-def card_upgrade_check(*, card: Card, year: int, policy: rules.PolicyValues | None = None) -> bool:
-    """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum."""
+def card_upgrade_check(*, card: Card, year: int, policy: rules.PolicyValues | None = None,
+                       spend: Decimal | None = None) -> bool:
+    """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum. `spend`:
+    the year's spend when the caller knows it (the feed keeps it on the card), else it is summed here."""
     if card.tier != Tier.GOLD or card.status != CardStatus.ACTIVE:
         return False
     policy = policy or selectors.policy_at(at=timezone.now())
-    spend = selectors.member_year_spend(member=card.member, year=year)
+    if spend is None:
+        spend = selectors.member_year_spend(member=card.member, year=year)
     if not rules.upgrade_due(tier=card.tier, year_spend=spend, policy=policy):
         return False
     with transaction.atomic():
@@ -463,38 +562,36 @@ def _rebate_chunk_orm(*, checkpoint: int, size: int, policy, reference: str, now
 
 
 def _rebate_chunk_sql(*, checkpoint: int, size: int, policy, reference: str, now):
-    """The same chunk as `_rebate_chunk_orm`, set-based on PostgreSQL: INSERT … SELECT for the ledger and one
-    UPDATE … FROM for the balances. The bracket (R-RBT-1 policy rows) is a CASE; round() on numeric is half-up
-    for these positive amounts, as `rules.rebate_for_points`."""
+    """The same chunk as `_rebate_chunk_orm`, set-based on PostgreSQL and in ONE statement: data-modifying
+    CTEs lock the chunk's cards (pk order), compute each rebate once, insert the clear and rebate ledger
+    lines and update the balances, and answer the chunk's totals (five statements before, each recomputing
+    the brackets). The bracket (R-RBT-1 policy rows) is a CASE; round() on numeric is half-up for these
+    positive amounts, as `rules.rebate_for_points`."""
     brackets = sorted(policy.rebate_brackets, reverse=True)
-    case = "CASE " + " ".join("WHEN c.dept_points >= %s THEN %s::numeric" for _b in brackets) + " ELSE 0 END"
+    case = "CASE " + " ".join("WHEN dept_points >= %s THEN %s::numeric" for _b in brackets) + " ELSE 0 END"
     case_params = [v for min_points, pct in brackets for v in (min_points, pct)]
-    rebate = f"round(c.dept_points * ({case}) / 100, 2)"
-    where = "c.id > %s AND c.id <= %s AND c.dept_points > 0"
     cols = "card_id, wallet, kind, points, amount, balance_after, reference, reason, meta, at"
     # Only the constant fragments above are formatted into the SQL; every value is a parameter.
-    sql_totals = (f"SELECT count(*) FILTER (WHERE r = 0), count(*) FILTER (WHERE r > 0), coalesce(sum(r), 0) "  # noqa: S608
-                  f"FROM (SELECT {rebate} AS r FROM members_card c WHERE {where}) s")
-    sql_clear = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
-                 f"SELECT c.id, 'dept', 'clear', -c.dept_points, 0, 0, %s, '', '{{\"rule\": \"R-RBT-1\"}}'::jsonb, %s "
-                 f"FROM members_card c WHERE {where} ORDER BY c.id")
-    sql_rebate = (f"INSERT INTO members_pointsentry ({cols}) "  # noqa: S608
-                  "SELECT id, 'stored_value', 'rebate', 0, r, stored_value + r, %s, '', "
-                  "jsonb_build_object('rule', 'R-RBT-1', 'points', dept_points), %s "
-                  f"FROM (SELECT c.id, c.stored_value, c.dept_points, {rebate} AS r FROM members_card c WHERE {where}) s "
-                  "WHERE r > 0 ORDER BY id")
-    sql_update = f"UPDATE members_card c SET stored_value = c.stored_value + {rebate}, dept_points = 0 WHERE {where}"  # noqa: S608
+    sql = (
+        "WITH locked AS (SELECT id, dept_points, stored_value FROM members_card "  # noqa: S608
+        "WHERE id > %s ORDER BY id LIMIT %s FOR UPDATE), "
+        f"calc AS (SELECT id, dept_points, stored_value, round(dept_points * ({case}) / 100, 2) AS r "
+        "FROM locked WHERE dept_points > 0), "
+        f"cleared AS (INSERT INTO members_pointsentry ({cols}) "
+        "SELECT id, 'dept', 'clear', -dept_points, 0, 0, %s, '', '{\"rule\": \"R-RBT-1\"}'::jsonb, %s FROM calc ORDER BY id), "
+        f"rebated AS (INSERT INTO members_pointsentry ({cols}) "
+        "SELECT id, 'stored_value', 'rebate', 0, r, stored_value + r, %s, '', "
+        "jsonb_build_object('rule', 'R-RBT-1', 'points', dept_points), %s FROM calc WHERE r > 0 ORDER BY id), "
+        "moved AS (UPDATE members_card c SET stored_value = c.stored_value + calc.r, dept_points = 0 "
+        "FROM calc WHERE c.id = calc.id) "
+        "SELECT (SELECT max(id) FROM locked), (SELECT count(*) FROM locked), "
+        "count(*) FILTER (WHERE r = 0), count(*) FILTER (WHERE r > 0), coalesce(sum(r), 0) FROM calc"
+    )
     with connection.cursor() as cur:
-        cur.execute("SELECT max(id), count(*) FROM (SELECT id FROM members_card WHERE id > %s ORDER BY id LIMIT %s "
-                    "FOR UPDATE) s", [checkpoint, size])
-        hi, count = cur.fetchone()
-        if not count:
-            return None
-        cur.execute(sql_totals, [*case_params, checkpoint, hi])
-        cleared, rebated, total = cur.fetchone()
-        cur.execute(sql_clear, [reference, now, checkpoint, hi])
-        cur.execute(sql_rebate, [reference, now, *case_params, checkpoint, hi])
-        cur.execute(sql_update, [*case_params, checkpoint, hi])
+        cur.execute(sql, [checkpoint, size, *case_params, reference, now, reference, now])
+        hi, count, cleared, rebated, total = cur.fetchone()
+    if not count:
+        return None
     return hi, count, cleared, rebated, Decimal(total)
 
 

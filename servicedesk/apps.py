@@ -21,7 +21,9 @@ class ServicedeskConfig(AppConfig):
         from .api.fields import install_strict_json_types
 
         install_strict_json_types()  # API JSON values must have their schema type (issue 9)
+        from .api import authentication
         from .roles import sync_roles_after_migrate
 
         # Apps added later bring new models: keep every role's permissions in step after each migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="servicedesk.sync_roles")
+        authentication.connect()  # cached API tokens are dropped when roles or users change

@@ -255,7 +255,7 @@ MEMBERS_BIRTHDAY_MAX_AGE_YEARS = int(os.environ.get("MEMBERS_BIRTHDAY_MAX_AGE_YE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "servicedesk.api.authentication.CachedTokenAuthentication",  # token auth, user + permissions cached
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["servicedesk.api.permissions.RoleModelPermissions"],

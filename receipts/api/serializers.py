@@ -34,6 +34,59 @@ class ReceiptInSerializer(serializers.Serializer):
     total = _money()
 
 
+BATCH_MAX = 500  # api-contract.md: a batch carries at most 500 receipts (a protocol limit, not a business number)
+
+
+_RECEIPT_FIELDS = ReceiptInSerializer._declared_fields
+_LINE_FIELDS = ReceiptLineInSerializer._declared_fields
+_MISSING = object()
+
+
+def _fast_fields(data, fields, skip=()) -> dict | None:
+    out = {}
+    for name, field in fields.items():
+        if name in skip:
+            continue
+        value = data.get(name, _MISSING)
+        if value is _MISSING:
+            if field.required:
+                return None
+            out[name] = field.default
+            continue
+        out[name] = field.run_validation(value)  # the serializer's own field: the same value, or ValidationError
+    return out
+
+
+def receipt_in_validated(data) -> dict | None:
+    """The till feed's lean validation (issue 16): a well-formed receipt is checked field by field with the
+    very fields of ReceiptInSerializer (so the values are the same), without building a serializer and
+    deep-copying its nineteen fields per receipt. Anything unusual — a missing field, a wrong type, an
+    invalid value — answers None, and the caller runs ReceiptInSerializer, whose error the client gets."""
+    try:
+        if type(data) is not dict:
+            return None
+        lines = data.get("lines")
+        if type(lines) is not list or not lines or any(type(line) is not dict for line in lines):
+            return None
+        out = _fast_fields(data, _RECEIPT_FIELDS, skip=("lines",))
+        if out is None:
+            return None
+        parsed = [_fast_fields(line, _LINE_FIELDS) for line in lines]
+        if any(line is None for line in parsed):
+            return None
+        out["lines"] = parsed
+        return out
+    except (serializers.ValidationError, TypeError, ValueError, AttributeError):
+        return None
+
+
+class ReceiptBatchInSerializer(serializers.Serializer):
+    """`POST /api/v1/receipts/batch/`: each item is validated on its own (ReceiptInSerializer), so one bad
+    receipt is answered 400 in its place and never refuses the batch."""
+
+    receipts = serializers.ListField(child=serializers.JSONField(), allow_empty=True, max_length=BATCH_MAX)
+
+
 class ReceiptLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReceiptLine

@@ -1,13 +1,22 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from receipts import services
 from receipts.models import Receipt
+from servicedesk.api.errors import desk_exception_handler
+from servicedesk.errors import DomainError
 
-from .serializers import ReceiptIngestedSerializer, ReceiptInSerializer, ReceiptSerializer
+from .serializers import (
+    ReceiptBatchInSerializer,
+    ReceiptIngestedSerializer,
+    ReceiptInSerializer,
+    ReceiptSerializer,
+    receipt_in_validated,
+)
 
 
 class ReceiptFilter(filters.FilterSet):
@@ -31,7 +40,38 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     @extend_schema(request=ReceiptInSerializer, responses={201: ReceiptIngestedSerializer, 200: ReceiptIngestedSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = ReceiptInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        body, created = services.receipt_ingest(data=serializer.validated_data, user=request.user)
+        data = receipt_in_validated(request.data)  # the lean path; the serializer answers anything unusual
+        if data is None:
+            serializer = ReceiptInSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        body, created = services.receipt_ingest(data=data, user=request.user)
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=ReceiptBatchInSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request, *args, **kwargs):
+        """`POST /api/v1/receipts/batch/` — a till back online after an outage: up to 500 receipts, each
+        handled exactly as if posted alone (its own transaction and its own 201/200/400/409 answer), in
+        the order sent."""
+        envelope = ReceiptBatchInSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        results = []
+        context = self.get_exception_handler_context()
+        items = envelope.validated_data["receipts"]
+        cards = services.cards_for_batch(item.get("card_number") for item in items if isinstance(item, dict)
+                                         and isinstance(item.get("card_number"), str))
+        for item in items:
+            try:
+                data = receipt_in_validated(item)
+                if data is None:
+                    serializer = ReceiptInSerializer(data=item)
+                    serializer.is_valid(raise_exception=True)
+                    data = serializer.validated_data
+                body, created = services.receipt_ingest(data=data, user=request.user, cards=cards)
+            except (DomainError, exceptions.ValidationError) as exc:
+                answer = desk_exception_handler(exc, context)
+                results.append({"status": answer.status_code, "body": answer.data})
+                continue
+            results.append({"status": status.HTTP_201_CREATED if created else status.HTTP_200_OK, "body": body})
+        return Response({"results": results})
