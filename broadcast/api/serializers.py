@@ -1,0 +1,191 @@
+from rest_framework import serializers
+
+from ..choices import InsertKind, LogKind, ScriptKind
+from ..models import (
+    AirLogEntry,
+    BoothHandover,
+    BroadcastPolicy,
+    EquipmentMaintenance,
+    InsertTemplate,
+    PlanItem,
+    PlanVersion,
+    Promotion,
+    Script,
+    ScriptEvent,
+    UrgentInsert,
+)
+
+HHMM = ["%H:%M", "%H:%M:%S"]
+
+
+class Username(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class HoursInputSerializer(serializers.Serializer):
+    opening = serializers.TimeField(input_formats=HHMM)
+    closing = serializers.TimeField(input_formats=HHMM)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ScriptEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="user.username", default=None)
+
+    class Meta:
+        model = ScriptEvent
+        fields = ["type", "parameters", "by", "created_at"]
+
+
+class ScriptSerializer(serializers.ModelSerializer):
+    author = Username()
+    reviewed_by = Username()
+
+    class Meta:
+        model = Script
+        fields = ["id", "title", "kind", "text", "status", "author", "submitted_at", "reviewed_by", "reviewed_at",
+                  "rejection_reason", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ScriptDetailSerializer(ScriptSerializer):
+    events = ScriptEventSerializer(many=True, read_only=True)
+
+    class Meta(ScriptSerializer.Meta):
+        fields = [*ScriptSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class ScriptInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    text = serializers.CharField(max_length=20000)
+    kind = serializers.ChoiceField(choices=ScriptKind.choices)
+
+
+class ScriptPatchSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False)
+    text = serializers.CharField(max_length=20000, required=False)
+    kind = serializers.ChoiceField(choices=ScriptKind.choices, required=False)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class PromotionInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    script = serializers.PrimaryKeyRelatedField(queryset=Script.objects.all())
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    every_minutes = serializers.IntegerField(min_value=1, max_value=1440)
+
+
+class PromotionSerializer(serializers.ModelSerializer):
+    created_by = Username()
+
+    class Meta:
+        model = Promotion
+        fields = ["id", "title", "script", "starts_at", "ends_at", "every_minutes", "active", "created_by",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class InsertInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InsertKind.choices)
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    source_ref = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class UrgentInsertSerializer(serializers.ModelSerializer):
+    raised_by = Username()
+    aired_by = Username()
+
+    class Meta:
+        model = UrgentInsert
+        fields = ["id", "kind", "priority", "status", "text", "details", "source_ref", "raised_by", "raised_at",
+                  "expires_at", "aired_by", "aired_at"]
+        read_only_fields = fields
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class LogInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LogKind.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    aired_at = serializers.DateTimeField()
+    planned_at = serializers.TimeField(input_formats=HHMM, required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AirLogEntrySerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username")
+    planned_at = serializers.TimeField(format="%H:%M", allow_null=True)
+
+    class Meta:
+        model = AirLogEntry
+        fields = ["id", "aired_at", "kind", "title", "by", "planned_at", "insert", "promotion", "script", "note"]
+        read_only_fields = fields
+
+
+class BoothHandoverSerializer(serializers.ModelSerializer):
+    written_by = Username()
+    acknowledged_by = Username()
+
+    class Meta:
+        model = BoothHandover
+        fields = ["id", "shift_date", "shift", "notes", "equipment_ok", "written_by", "acknowledged_by",
+                  "acknowledged_at", "created_at"]
+        read_only_fields = ["id", "written_by", "acknowledged_by", "acknowledged_at", "created_at"]
+        validators = []  # one note per shift: the service answers 409
+
+
+class EquipmentMaintenanceSerializer(serializers.ModelSerializer):
+    done_by = Username()
+    done_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = EquipmentMaintenance
+        fields = ["id", "equipment", "kind", "done_at", "description", "result", "next_due", "done_by", "created_at"]
+        read_only_fields = ["id", "done_by", "created_at"]
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    at = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "at", "title", "anchor", "script"]
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    items = PlanItemSerializer(many=True, read_only=True)
+    reference_opening = serializers.TimeField(format="%H:%M")
+    reference_closing = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = PlanVersion
+        fields = ["id", "name", "effective_from", "effective_until", "reference_opening", "reference_closing", "note",
+                  "items"]
+
+
+class BroadcastPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BroadcastPolicy
+        fields = ["id", "effective_from", "promotion_every_min", "promotion_every_max", "clearance_minutes",
+                  "welcome_before_opening", "closing_reminder_before_closing", "farewell_before_closing",
+                  "welcome_title", "closing_reminder_title", "farewell_title", "insert_expiry_minutes",
+                  "late_after_minutes", "note"]
+
+
+class InsertTemplateSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="script.title")
+    text = serializers.CharField(source="script.text")
+    status = serializers.CharField(source="script.status")
+
+    class Meta:
+        model = InsertTemplate
+        fields = ["kind", "script", "title", "text", "status"]
