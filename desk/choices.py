@@ -51,7 +51,6 @@ class DeliveryStatus(models.TextChoices):
 
 class LostKind(models.TextChoices):
     FOUND_ITEM = "found_item", _("Item handed in")
-    LOST_ITEM = "lost_item", _("Item reported lost")
     LOST_CHILD = "lost_child", _("Lost child")
     LOST_PERSON = "lost_person", _("Lost person")
 

@@ -139,6 +139,7 @@ class UmbrellaLoan(TimeStampedModel):
         verbose_name = _("umbrella loan")
         verbose_name_plural = _("umbrella loans")
         ordering = ["-lent_at", "-id"]
+        permissions = [("forfeit_deposit", _("Can keep the deposit of an umbrella not returned (R-DESK-3)"))]
         constraints = [
             models.UniqueConstraint(fields=["umbrella"], condition=Q(status="out"), name="desk_umbrella_out_once"),
             models.CheckConstraint(condition=Q(deposit__gt=0), name="desk_loan_deposit_positive"),
@@ -345,6 +346,8 @@ class LostProperty(TimeStampedModel):
     disposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name=_("disposed by"))
     disposal = models.CharField(_("how it was disposed of"), max_length=300, blank=True, default="")
+    pa_insert = models.ForeignKey("broadcast.UrgentInsert", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("PA insert"))
     history = HistoricalRecords(excluded_fields=["claimant_id_number", "claimant_phone"])
 
     class Meta:

@@ -100,7 +100,6 @@ def lost_property_key(*, day: dt.date) -> str:
 PA_KIND = {
     LostKind.LOST_CHILD: "lost_child",
     LostKind.LOST_PERSON: "lost_person",
-    LostKind.LOST_ITEM: "lost_property",
     LostKind.FOUND_ITEM: "lost_property",
 }
 
@@ -111,9 +110,9 @@ def pa_kind_for(kind: str) -> str:
 
 
 def announced_by_default(kind: str) -> bool:
-    """A lost child, a lost person or an item a customer reports lost is announced at once (R-DESK-3, R-BC-4);
-    an item handed in is announced only when the clerk asks for it."""
-    return kind != LostKind.FOUND_ITEM
+    """Every register entry is announced at once (R-DESK-3, R-BC-4) unless the clerk says not to (a found
+    item too small to announce)."""
+    return kind in PA_KIND
 
 
 def dispose_after(*, registered_on: dt.date, holding_days: int) -> dt.date:

@@ -64,6 +64,20 @@ ROLES: dict[str, Role] = {
                 "gifts.issue_gift",
                 "invoices.issue_invoice",
                 "broadcast.add_urgentinsert",
+                # Desk services (R-DESK-2, R-DESK-3): counter work; reports, policy and the directory are the supervisor's.
+                "desk.add_enquiry",
+                "desk.add_umbrellaloan",
+                "desk.change_umbrellaloan",
+                "desk.add_depositcashcount",
+                "desk.add_supplyentry",
+                "desk.add_supplystocktake",
+                "desk.add_giftwrap",
+                "desk.add_deliveryrequest",
+                "desk.change_deliveryrequest",
+                "desk.add_lostproperty",
+                "desk.claim_lostproperty",
+                "desk.add_bagstorage",
+                "desk.change_bagstorage",
             ),
         ),
         Role(
@@ -82,6 +96,7 @@ ROLES: dict[str, Role] = {
                 "gifts.*",
                 "invoices.*",
                 "broadcast.*",
+                "desk.*",  # R-DESK-2…4: directory, policy, forfeits, disposal, the weekly and monthly reports
             ),
         ),
         Role(
@@ -109,6 +124,7 @@ ROLES: dict[str, Role] = {
                 "complaints.approve_handling",
                 "complaints.answer_feedback",
                 "servicedesk.change_notification",
+                "desk.see_desk_reports",  # R-DESK-4
             ),
         ),
         Role(

@@ -1,0 +1,45 @@
+"""What desk registers at the seams (servicedesk/extensions.py): its two ledgers' checks, run by
+`manage.py verify_ledgers` and after every test."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+
+
+class DepositLedgerCheck:
+    """R-DESK-3: a loan that is out holds exactly its deposit in the ledger; a returned or forfeited loan holds
+    nothing (one `taken` and one closing entry)."""
+
+    name = "desk_deposits"
+
+    def mismatches(self) -> list[str]:
+        from .models import UmbrellaLoan
+
+        found = []
+        rows = UmbrellaLoan.objects.annotate(held=Sum("deposit_entries__held_change"), n=Count("deposit_entries"),
+                                             taken=Count("deposit_entries", filter=Q(deposit_entries__kind="taken")))
+        for loan in rows.filter(Q(status="out") | ~Q(n=2) | ~Q(taken=1)).only("pk", "umbrella", "status", "deposit"):
+            expected = loan.deposit if loan.status == "out" else 0
+            if (loan.held or 0) != expected or loan.taken != 1 or loan.n != (1 if loan.status == "out" else 2):
+                found.append(f"umbrella loan {loan.pk} ({loan.umbrella}, {loan.status}): ledger holds {loan.held}, "
+                             f"expected {expected}")
+        return found
+
+
+class SupplyLedgerCheck:
+    """A free item's or supply's `on_hand` equals the sum of its ledger."""
+
+    name = "desk_supplies"
+
+    def mismatches(self) -> list[str]:
+        from .models import SupplyItem
+
+        rows = SupplyItem.objects.annotate(total=Sum("entries__quantity")).only("pk", "code", "on_hand")
+        return [f"supply {i.code}: on hand {i.on_hand}, ledger {i.total or 0}" for i in rows if i.on_hand != (i.total or 0)]
+
+
+def register() -> None:
+    from servicedesk.extensions import ledger_checks
+
+    ledger_checks.register(DepositLedgerCheck())
+    ledger_checks.register(SupplyLedgerCheck())
