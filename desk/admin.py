@@ -114,7 +114,7 @@ class EnquiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if not user.has_perm("desk.view_enquiry"):
             raise PermissionDenied
         lend, tag, lost = forms.LendForm(prefix="lend"), forms.TagForm(prefix="back"), forms.LostForm(prefix="lost")
-        issue, wrap, bag = forms.IssueForm(prefix="issue"), forms.WrapForm(prefix="wrap"), forms.TagForm(prefix="bag")
+        issue, wrap, bag = forms.IssueForm(prefix="issue"), forms.WrapForm(prefix="wrap"), forms.BagForm(prefix="bag")
         if request.method == "POST":
             post = request.POST
             if "do_enquiry" in post:
@@ -159,7 +159,7 @@ class EnquiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
                         "c": w.card.card_number}):
                     return redirect("admin:desk_enquiry_counter")
             if "do_bag_in" in post or "do_bag_out" in post:
-                bag = forms.TagForm(post, prefix="bag")
+                bag = forms.BagForm(post, prefix="bag")
                 if bag.is_valid():
                     t = bag.cleaned_data["tag"]
                     if "do_bag_in" in post:

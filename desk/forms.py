@@ -15,7 +15,11 @@ class LendForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    tag = forms.CharField(label=_("Umbrella / tag"), max_length=20)
+    tag = forms.CharField(label=_("Umbrella"), max_length=20)
+
+
+class BagForm(forms.Form):
+    tag = forms.CharField(label=_("Tag number"), max_length=20)
 
 
 class LostForm(forms.Form):

@@ -1,0 +1,38 @@
+"""Browser: a clerk registers a lost child at the desk counter; the PA insert appears in the booth queue."""
+
+import pytest
+
+from desk.models import LostProperty
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_r_desk_3_clerk_registers_a_lost_child_and_the_booth_queue_shows_the_insert(page, live_server, login, logout,
+                                                                                   screenshot, user_in_role):
+    user_in_role("clerk", username="wang_clerk")
+    user_in_role("announcer", username="li_announcer")
+
+    login("wang_clerk")
+    page.goto(f"{live_server.url}/desk/enquiry/counter/")
+    page.select_option("#id_lost-kind", "lost_child")
+    page.fill("#id_lost-description", "男孩，约5岁，穿红色外套，名叫乐乐")
+    page.fill("#id_lost-found_where", "三楼童装区")
+    page.fill("#id_lost-found_by", "保洁员王阿姨")
+    page.click("button[name=do_lost]")
+    page.wait_for_selector(".messagelist .success")
+    entry = LostProperty.objects.get()
+    assert entry.number in page.locator(".messagelist").inner_text()
+    assert entry.pa_insert is not None and entry.pa_insert.kind == "lost_child"
+    screenshot("desk_lost_child_registered")
+    logout()
+
+    # the announcer's booth: the insert is on top of the queue, with the register number
+    login("li_announcer")
+    queue = page.request.get(f"{live_server.url}/api/v1/broadcast/queue/").json()["next"]
+    assert queue[0]["insert"] == entry.pa_insert_id and queue[0]["kind"] == "lost_child"
+    assert "男孩，约5岁，穿红色外套，名叫乐乐" in queue[0]["text"]
+    page.goto(f"{live_server.url}/broadcast/urgentinsert/booth/")
+    card = page.locator(f".bc-insert[data-insert='{entry.pa_insert_id}']")
+    card.wait_for()
+    assert entry.number in card.inner_text() and "乐乐" in card.inner_text()
+    screenshot("desk_lost_child_in_booth_queue")
