@@ -85,6 +85,7 @@ class EnquiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["by"]
     list_per_page = 50
     show_full_result_count = False
+    change_list_template = "desk/enquiry_changelist.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -94,7 +95,11 @@ class EnquiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
         counts = selectors.enquiry_counts(start=today, end=today + dt.timedelta(days=1))
-        extra = {"enquiry_counts": counts, "counter_url": reverse("admin:desk_enquiry_counter"), **(extra_context or {})}
+        topics = dict(EnquiryTopic.choices)
+        extra = {"enquiry_counts": counts, "counter_url": reverse("admin:desk_enquiry_counter"),
+                 "enquiry_topics": [(topics[k], n) for k, n in counts["by_topic"].items()],
+                 "enquiry_hours": [(f"{h:02d}", n) for h, n in counts["by_hour"].items() if 7 <= h <= 22 or n],
+                 **(extra_context or {})}
         return super().changelist_view(request, extra)
 
     # ---- the counter page ------------------------------------------------------------------------

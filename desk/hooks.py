@@ -38,8 +38,35 @@ class SupplyLedgerCheck:
         return [f"supply {i.code}: on hand {i.on_hand}, ledger {i.total or 0}" for i in rows if i.on_hand != (i.total or 0)]
 
 
+class GiftWrapPanel:
+    """Member 360: the free gift wrapping logged against this card (R-DESK-3), last five."""
+
+    name = "desk_gift_wraps"
+    target = "members.card"
+
+    def render(self, *, obj, request) -> str:
+        from django.urls import reverse
+        from django.utils import timezone
+        from django.utils.html import format_html, format_html_join
+        from django.utils.translation import gettext as _
+
+        from .models import GiftWrap
+
+        if not request.user.has_perm("desk.view_giftwrap"):
+            return ""
+        wraps = list(GiftWrap.objects.filter(card=obj).order_by("-at")[:5])
+        if not wraps:
+            return ""
+        rows = format_html_join("", "<li>{} · {}</li>", (
+            (timezone.localtime(w.at).strftime("%Y-%m-%d %H:%M"), _("%(n)s parcels") % {"n": w.items}) for w in wraps))
+        url = reverse("admin:desk_giftwrap_changelist") + f"?q={obj.card_number}"
+        return format_html('<section class="desk-card" id="desk-gift-wraps"><h2><a href="{}">{}</a></h2><ul>{}</ul></section>',
+                           url, _("Gift wrapping"), rows)
+
+
 def register() -> None:
-    from servicedesk.extensions import ledger_checks
+    from servicedesk.extensions import ledger_checks, page_panels
 
     ledger_checks.register(DepositLedgerCheck())
     ledger_checks.register(SupplyLedgerCheck())
+    page_panels.register(GiftWrapPanel())

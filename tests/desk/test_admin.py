@@ -164,3 +164,27 @@ def test_demo_loads_twice(db):
     demo.load(stdout=out)
     assert Brand.objects.count() == 8 and LostProperty.objects.filter(pa_insert__isnull=False).count() == 2
     assert UmbrellaLoan.objects.filter(status="out").count() == 2
+
+
+def test_r_desk_2_enquiry_list_shows_todays_counts_by_topic_and_hour(client, clerk):
+    from django.utils import timezone
+
+    now = timezone.localtime().replace(hour=10, minute=15)
+    services.enquiry_log(user=clerk, channel="phone", topic="directions", now=now)
+    services.enquiry_log(user=clerk, channel="phone", topic="directions", now=now)
+    resp = _login(client, clerk).get(reverse("admin:desk_enquiry_changelist"))
+    assert resp.status_code == 200
+    assert 2 in dict(resp.context["enquiry_topics"]).values() and ("10", 2) in resp.context["enquiry_hours"]
+
+
+def test_member_360_shows_the_gift_wrapping_panel(clerk, rf):
+    from servicedesk.extensions import panels_for
+    from tests.factories.members import CardFactory
+
+    card = CardFactory()
+    request = rf.get("/")
+    request.user = clerk
+    assert panels_for(target="members.card", obj=card, request=request) == []
+    services.gift_wrap_log(user=clerk, card_number=card.card_number, items=3)
+    html = "".join(panels_for(target="members.card", obj=card, request=request))
+    assert 'id="desk-gift-wraps"' in html and "3 parcels" in html
