@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -186,6 +187,7 @@ class DepositDayApi(APIView):
         except ValueError:
             _bad("date", "Use YYYY-MM-DD.")
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, date: str):
         return Response(_deposit_day_body(self._day(date)))
 
@@ -193,7 +195,7 @@ class DepositDayApi(APIView):
 class DepositCountApi(DepositDayApi):
     permission_classes = [HasPerms.of("desk.add_depositcashcount")]
 
-    @extend_schema(request=s.CashCountSerializer)
+    @extend_schema(request=s.CashCountSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, date: str):
         day = self._day(date)
         data = s.CashCountSerializer(data=request.data)
@@ -396,6 +398,8 @@ class _ReportApi(APIView):
 class WeeklyReportApi(_ReportApi):
     """R-DESK-4: `GET …/reports/weekly/?week=2026-W48` (store time)."""
 
+    @extend_schema(parameters=[OpenApiParameter("week", str, required=True, description="2026-W48")],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(self._figures(request.query_params.get("week", "")))
 
@@ -405,6 +409,8 @@ class MonthlyReportApi(_ReportApi):
 
     kind, param = "monthly", "month"
 
+    @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="2026-11")],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(self._figures(request.query_params.get("month", "")))
 
@@ -412,6 +418,7 @@ class MonthlyReportApi(_ReportApi):
 class ReportFileApi(_ReportApi):
     """The same report as a file: `…/reports/weekly/2026-W48.pdf`, `…/reports/monthly/2026-11.xlsx`."""
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, kind: str, period: str, ext: str):
         from .. import pdf, xlsx
 
@@ -432,6 +439,7 @@ class PreparedReportApi(APIView):
 
     permission_classes = [HasPerms.of("desk.see_desk_reports")]
 
+    @extend_schema(responses=s.ReportSerializer(many=True))
     def get(self, request):
         from ..models import DeskReport
 
