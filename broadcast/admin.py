@@ -149,9 +149,6 @@ class ScriptAdmin(SimpleHistoryAdmin):
             saved = services.script_create(title=obj.title, text=obj.text, kind=obj.kind, user=request.user)
         obj.pk, obj.status = saved.pk, saved.status
 
-    def save_related(self, request, form, formsets, change):
-        pass  # events are written by the service
-
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
@@ -235,7 +232,7 @@ def _booth_context(*, now: datetime) -> dict:
     """Everything the booth shows, in a bounded number of queries (the fragment is polled)."""
     tz = selectors.store_tz()
     day = timezone.localdate(now, tz)
-    plan = selectors.day_sheet(day=day)
+    plan = selectors.day_sheet_cached(day=day)
     log = list(selectors.air_log_of(day=day))
     checks = selectors.air_check_of(day=day, now=now, plan=plan, entries=log)
     now_minute = selectors.now_minute(day=day, now=now)

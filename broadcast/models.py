@@ -236,6 +236,7 @@ class PlanItem(models.Model):
     anchor = models.CharField(_("anchor"), max_length=10, choices=Anchor.choices, default=Anchor.CLOCK)
     script = models.ForeignKey(Script, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_items",
                                verbose_name=_("script"), validators=[_approved_script])
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the sheet cache's stamp
     history = HistoricalRecords()
 
     class Meta:

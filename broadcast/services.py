@@ -85,8 +85,9 @@ def _refuse(action: str, s: Script, user) -> None:
     if refusal == "forbidden":
         raise NotAllowed(_("Scripts are approved by a desk supervisor who did not write them."), code="R-BC-5")
     if refusal == "out_of_order":
+        verb = {"submit": _("submitted"), "approve": _("approved"), "reject": _("rejected")}[action]
         raise Conflict(_("The script is %(status)s; it cannot be %(action)s now.")
-                       % {"status": s.get_status_display(), "action": action}, code="R-BC-5")
+                       % {"status": s.get_status_display(), "action": verb}, code="R-BC-5")
 
 
 @transaction.atomic
@@ -143,8 +144,9 @@ def promotion_create(*, title: str, script: Script, starts_at: datetime, ends_at
                                     every_minutes=every_minutes, created_by=user)
 
 
-def promotion_slots(*, promotion: Promotion, max_days: int = 62) -> dict[date, list[str]]:
-    """The promotion's slots per store day, as the day sheets place them (R-BC-2)."""
+def promotion_slots(*, promotion: Promotion, max_days: int = 14) -> dict[date, list[str]]:
+    """The promotion's slots per store day, as the day sheets place them (R-BC-2), for its first
+    `max_days` days (each day is a sheet of its own: GET /days/{date}/ shows any later day)."""
     tz = selectors.store_tz()
     first = timezone.localtime(promotion.starts_at, tz).date()
     last = timezone.localtime(promotion.ends_at, tz).date()

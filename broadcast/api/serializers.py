@@ -70,7 +70,7 @@ class ScriptPatchSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ScriptKind.choices, required=False)
 
 
-class RejectSerializer(serializers.Serializer):
+class ScriptRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
@@ -189,3 +189,72 @@ class InsertTemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = InsertTemplate
         fields = ["kind", "script", "title", "text", "status"]
+
+
+# ---- response shapes (for the OpenAPI schema) ------------------------------------------------------------
+class DayItemSerializer(serializers.Serializer):
+    at = serializers.CharField(help_text="HH:MM, store time")
+    kind = serializers.ChoiceField(choices=["fixed", "moment", "promotion"])
+    title = serializers.CharField()
+    script = serializers.IntegerField(allow_null=True)
+    promotion = serializers.IntegerField(allow_null=True)
+    moved_from = serializers.CharField(allow_null=True)
+
+
+class DroppedSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    nominal = serializers.CharField()
+    reason = serializers.ChoiceField(choices=["past_end", "outside_day"])
+    promotion = serializers.IntegerField(allow_null=True)
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    opening = serializers.CharField()
+    closing = serializers.CharField()
+    items = DayItemSerializer(many=True)
+    dropped = DroppedSerializer(many=True)
+    plan = serializers.CharField(allow_null=True)
+    own_hours = serializers.BooleanField()
+
+
+class DayCheckItemSerializer(serializers.Serializer):
+    at = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["aired", "missed", "due", "upcoming"])
+    aired_by = serializers.CharField(allow_null=True)
+    aired_at = serializers.CharField(allow_null=True)
+
+
+class DayCheckSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    items = DayCheckItemSerializer(many=True)
+
+
+class QueueEntrySerializer(serializers.Serializer):
+    insert = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+
+
+class QueueSerializer(serializers.Serializer):
+    now = serializers.CharField()
+    next = QueueEntrySerializer(many=True)
+    expired = QueueEntrySerializer(many=True)
+
+
+class AirLogListSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    results = AirLogEntrySerializer(many=True)
+
+
+class PromotionCreatedSerializer(PromotionSerializer):
+    slots = serializers.ListField(child=serializers.CharField())
+    slots_by_day = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    class Meta(PromotionSerializer.Meta):
+        fields = [*PromotionSerializer.Meta.fields, "slots", "slots_by_day"]

@@ -7,7 +7,8 @@ from datetime import date
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -39,20 +40,25 @@ from ..models import (
 from ..pdf import day_sheet_pdf, script_pdf
 from .serializers import (
     AirLogEntrySerializer,
+    AirLogListSerializer,
     BoothHandoverSerializer,
     BroadcastPolicySerializer,
+    DayCheckSerializer,
+    DaySerializer,
     EquipmentMaintenanceSerializer,
     HoursInputSerializer,
     InsertInputSerializer,
     InsertTemplateSerializer,
     LogInputSerializer,
     PlanVersionSerializer,
+    PromotionCreatedSerializer,
     PromotionInputSerializer,
     PromotionSerializer,
-    RejectSerializer,
+    QueueSerializer,
     ScriptDetailSerializer,
     ScriptInputSerializer,
     ScriptPatchSerializer,
+    ScriptRejectSerializer,
     ScriptSerializer,
     UrgentInsertSerializer,
     WithdrawSerializer,
@@ -97,7 +103,7 @@ def queue_body(*, now) -> dict:
                     "raised_at": timezone.localtime(ins.raised_at).isoformat(),
                     "expires_at": timezone.localtime(ins.expires_at).isoformat(), "raised_by": ins.raised_by.username})
     day = timezone.localdate(now, selectors.store_tz())
-    plan = selectors.day_sheet(day=day)
+    plan = selectors.day_sheet_cached(day=day)
     checks = selectors.air_check_of(day=day, now=now, plan=plan)
     chosen = next((c for c in checks if c.status == "due"), None) or next(
         (c for c in checks if c.status == "upcoming"), None)
@@ -119,6 +125,7 @@ class DayApi(APIView):
 
     permission_classes = [HasPerms.of("broadcast.view_planversion")]
 
+    @extend_schema(responses=DaySerializer)
     def get(self, request, day: str):
         return Response(day_body(selectors.day_sheet(day=_day(day))))
 
@@ -128,7 +135,7 @@ class DayHoursApi(APIView):
 
     permission_classes = [HasPerms.of("broadcast.edit_plan")]
 
-    @extend_schema(request=HoursInputSerializer)
+    @extend_schema(request=HoursInputSerializer, responses=DaySerializer)
     def put(self, request, day: str):
         the_day = _day(day)
         data = HoursInputSerializer(data=request.data)
@@ -144,6 +151,7 @@ class DayCheckApi(APIView):
 
     permission_classes = [HasPerms.of("broadcast.view_airlogentry")]
 
+    @extend_schema(responses=DayCheckSerializer)
     def get(self, request, day: str):
         the_day = _day(day)
         checks = selectors.air_check_of(day=the_day, now=timezone.now())
@@ -220,10 +228,10 @@ class ScriptViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     def approve(self, request, pk=None):
         return self._state(services.script_approve(script=self.get_object(), user=request.user))
 
-    @extend_schema(request=RejectSerializer, responses=ScriptSerializer)
+    @extend_schema(request=ScriptRejectSerializer, responses=ScriptSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = RejectSerializer(data=request.data)
+        data = ScriptRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._state(services.script_reject(script=self.get_object(), user=request.user,
                                                   reason=data.validated_data["reason"]))
@@ -254,21 +262,25 @@ class PromotionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["starts_at", "created_at"]
     action_permissions = {"create": ["broadcast.edit_plan"]}
 
-    @extend_schema(request=PromotionInputSerializer, responses={201: PromotionSerializer})
+    @extend_schema(request=PromotionInputSerializer, responses={201: PromotionCreatedSerializer})
     def create(self, request, *args, **kwargs):
         data = PromotionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         promotion = services.promotion_create(**data.validated_data, user=request.user)
+        return Response(self._with_slots(promotion), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _with_slots(promotion) -> dict:
+        """`slots`: the first day's slots, HH:MM store time (the contract); `slots_by_day` for a longer run."""
         by_day = services.promotion_slots(promotion=promotion)
         first = min(by_day) if by_day else None
-        body = {**PromotionSerializer(promotion).data, "slots": by_day.get(first, []),
+        return {**PromotionSerializer(promotion).data, "slots": by_day.get(first, []),
                 "slots_by_day": {d.isoformat(): s for d, s in by_day.items()}}
-        return Response(body, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=PromotionCreatedSerializer)
     @action(detail=True, methods=["get"])
     def slots(self, request, pk=None):
-        by_day = services.promotion_slots(promotion=self.get_object())
-        return Response({"slots_by_day": {d.isoformat(): s for d, s in by_day.items()}})
+        return Response(self._with_slots(self.get_object()))
 
 
 class UrgentInsertViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -308,6 +320,7 @@ class QueueApi(APIView):
 
     permission_classes = [HasPerms.of("broadcast.view_urgentinsert")]
 
+    @extend_schema(responses=QueueSerializer)
     def get(self, request):
         return Response(queue_body(now=timezone.now()))
 
@@ -319,6 +332,7 @@ class AirLogApi(APIView):
         perm = "broadcast.air_item" if self.request.method == "POST" else "broadcast.view_airlogentry"
         return [HasPerms.of(perm)()]
 
+    @extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)], responses=AirLogListSerializer)
     def get(self, request):
         raw = request.query_params.get("date")
         day = _day(raw) if raw else timezone.localdate()

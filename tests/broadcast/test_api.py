@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from broadcast.models import AirLogEntry, Promotion, Script, UrgentInsert
-from tests.broadcast.conftest import DAY, store
+from tests.broadcast.conftest import DAY
 from tests.factories.broadcast import ApprovedScriptFactory, ScriptFactory
 
 pytestmark = pytest.mark.django_db
@@ -362,13 +362,14 @@ def test_r_bc_6_log_post_refused_to_clerk_and_bad_input_is_400(api_as, clerk, an
 
 def test_r_bc_6_day_check_shows_missed_items(api_as, announcer):
     api = api_as(announcer)
-    api.post("/api/v1/broadcast/log/", {"kind": "fixed", "title": "激励性歌曲", "aired_at": "2026-12-05T07:50:30+08:00"},
+    past = "2025-06-07"  # a day gone by: everything not logged is missed
+    api.post("/api/v1/broadcast/log/", {"kind": "fixed", "title": "激励性歌曲", "aired_at": f"{past}T07:50:30+08:00"},
              format="json")
-    body = api.get(f"/api/v1/broadcast/days/{DAY}/check/").json()  # a day gone by (the test runs after it)
+    body = api.get(f"/api/v1/broadcast/days/{past}/check/").json()
     statuses = {(i["at"], i["title"]): i["status"] for i in body["items"]}
-    if timezone.localdate().isoformat() > DAY:
-        assert statuses[("07:50", "激励性歌曲")] == "aired"
-        assert statuses[("12:30", "流行歌曲选播")] == "missed"
+    assert statuses[("07:50", "激励性歌曲")] == "aired"
+    assert statuses[("12:30", "流行歌曲选播")] == "missed"
+    assert list(statuses.values()).count("aired") == 1
 
 
 def test_sheet_pdf(api_as, clerk):
@@ -390,3 +391,13 @@ def test_booth_handover_and_maintenance_api(api_as, announcer, user_in_role):
                                                          "result": "fixed"}, format="json")
     assert record.status_code == 201 and record.json()["done_by"] == "announcer_li"
     assert len(api.get("/api/v1/broadcast/maintenance/?q=保险丝").json()["results"]) == 1
+
+
+def test_r_bc_2_promotion_over_two_days_slots_by_day(api_as, supervisor):
+    body = promotion_body(ApprovedScriptFactory(), "23:40", "00:10", 10)
+    body["ends_at"] = "2026-12-06T00:10:00+08:00"
+    created = api_as(supervisor).post("/api/v1/broadcast/promotions/", body, format="json").json()
+    assert created["slots"] == ["23:40", "23:50"]
+    assert created["slots_by_day"] == {"2026-12-05": ["23:40", "23:50"], "2026-12-06": ["00:00", "00:10"]}
+    again = api_as(supervisor).get(f"/api/v1/broadcast/promotions/{created['id']}/slots/").json()
+    assert again["slots_by_day"] == created["slots_by_day"]
