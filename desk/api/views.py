@@ -151,7 +151,7 @@ class UmbrellaLoanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         loan = services.umbrella_return(loan=self.get_object(), user=request.user)
         return Response({"status": loan.status, "deposit_refunded": money_str(loan.deposit)})
@@ -387,8 +387,9 @@ class _ReportApi(APIView):
     param = "week"
 
     def _figures(self, period: str) -> dict:
-        if not period:
-            _bad(self.param, "Required.", code="R-DESK-4")
+        if not period:  # no period named: this week or month so far (store time)
+            today = timezone.localdate()
+            period = rules.week_of(today) if self.kind == "weekly" else rules.month_of(today)
         try:
             return selectors.report_figures(kind=self.kind, period=period)
         except rules.BadPeriod:
@@ -398,7 +399,7 @@ class _ReportApi(APIView):
 class WeeklyReportApi(_ReportApi):
     """R-DESK-4: `GET …/reports/weekly/?week=2026-W48` (store time)."""
 
-    @extend_schema(parameters=[OpenApiParameter("week", str, required=True, description="2026-W48")],
+    @extend_schema(parameters=[OpenApiParameter("week", str, description="2026-W48 (default: this week)")],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(self._figures(request.query_params.get("week", "")))
@@ -409,7 +410,7 @@ class MonthlyReportApi(_ReportApi):
 
     kind, param = "monthly", "month"
 
-    @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="2026-11")],
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="2026-11 (default: this month)")],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(self._figures(request.query_params.get("month", "")))
