@@ -36,6 +36,7 @@ test-browser: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
+	$(BIN)/lint-imports --no-cache
 
 check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from servicedesk.extensions import scan_lookups
+
+        from .scan import ComplaintsScan
+
+        scan_lookups.register(ComplaintsScan())

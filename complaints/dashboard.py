@@ -42,3 +42,12 @@ def tiles(request) -> list[Tile]:
     if user.has_perm("complaints.add_complaint"):
         lines.append(TileLine(_("Fast intake"), "+", reverse("admin:complaints_complaint_intake")))
     return [Tile(_("Complaints"), lines, url=base, order=20)]
+
+
+def tasks(request) -> list:
+    from servicedesk.dashboard import Task
+
+    if not request.user.has_perm("complaints.add_complaint"):
+        return []
+    return [Task(_("Take a complaint"), reverse("admin:complaints_complaint_intake"), order=40,
+                 hint=_("Intake starts the 24-hour routing clock (R-CMP-1)"))]

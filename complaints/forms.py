@@ -1,5 +1,7 @@
 """Counter-page forms of the complaints desk (crispy). They shape input; services do the work."""
 
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
@@ -7,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from receipts.models import Receipt
 
-from . import rules, selectors
 from .choices import Channel, ComplaintType, DissatisfiedOutcome, Satisfaction, Temperament
 from .models import Department
 
@@ -19,30 +20,13 @@ def _helper(*layout, submit: str | None = None, name: str = "submit") -> FormHel
     return helper
 
 
-class DraftCheckMixin:
-    """R-CMP-6: a reply containing a never-use phrase is flagged before it is saved; the clerk rewrites
-    it (or, knowingly, confirms)."""
+class ComplaintRecordFields(forms.Form):
+    """The record form's fields (R-CMP-1), shared by the intake page and the ticket page's record step."""
 
-    draft_field = "reply"
-
-    def check_draft(self, cleaned):
-        text = cleaned.get(self.draft_field) or ""
-        hits = rules.forbidden_hits(draft=text, phrases=selectors.forbidden_phrases())
-        self.flagged = hits
-        if hits and not cleaned.get("confirm_flagged"):
-            listing = "; ".join(f"“{h.text}” → {h.instead or '—'}" for h in hits)
-            self.add_error(self.draft_field, _("Never-use phrases (R-CMP-6): %(list)s") % {"list": listing})
-        return cleaned
-
-
-class IntakeForm(forms.Form):
-    """Phone intake while talking: the four fields that matter first, the rest folded below."""
-
-    phone = forms.CharField(label=_("Contact phone"), max_length=30, widget=forms.TextInput(attrs={"autofocus": True}))
+    phone = forms.CharField(label=_("Contact phone"), max_length=30)
     customer_name = forms.CharField(label=_("Customer name"), max_length=100)
-    type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices, widget=forms.RadioSelect)
+    type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices)
     cause = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     request = forms.CharField(label=_("Customer's request"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     specialist_opinion = forms.CharField(label=_("Specialist's opinion"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 2}))
@@ -51,18 +35,29 @@ class IntakeForm(forms.Form):
     product_safety = forms.BooleanField(label=_("Product safety"), required=False)
     temperament = forms.ChoiceField(label=_("Temperament"), choices=Temperament.choices, required=False)
     card_number = forms.CharField(label=_("Member card number"), max_length=32, required=False)
+
+
+def _flags_row():
+    return Row(Column("serious", css_class="col-md-4"), Column("consumer_association", css_class="col-md-4"),
+               Column("product_safety", css_class="col-md-4"))
+
+
+class IntakeForm(ComplaintRecordFields):
+    """Phone intake while talking: the four fields that matter first, the rest folded below."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     receipt_number = forms.CharField(label=_("Till receipt number"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs["autofocus"] = True
+        self.fields["type"].widget = forms.RadioSelect(choices=ComplaintType.choices)
         self.helper = _helper(
             Row(Column("phone", css_class="col-md-4"), Column("customer_name", css_class="col-md-4"),
                 Column("channel", css_class="col-md-4")),
             "type", "cause",
             Fieldset(_("More (can wait until the call ends)"),
-                     "request", "specialist_opinion",
-                     Row(Column("serious", css_class="col-md-4"), Column("consumer_association", css_class="col-md-4"),
-                         Column("product_safety", css_class="col-md-4")),
+                     "request", "specialist_opinion", _flags_row(),
                      Row(Column("temperament", css_class="col-md-4"), Column("card_number", css_class="col-md-4"),
                          Column("receipt_number", css_class="col-md-4"))),
             Div(Submit("save", _("Record complaint")), Submit("save_new", _("Record and take the next"),
@@ -79,36 +74,24 @@ class IntakeForm(forms.Form):
         return receipt
 
 
-class RecordForm(forms.Form):
+class RecordForm(ComplaintRecordFields):
     """R-CMP-1: complete the record after the call (flags, temperament, request, opinion, card)."""
-
-    customer_name = forms.CharField(label=_("Customer name"), max_length=100)
-    phone = forms.CharField(label=_("Contact phone"), max_length=30)
-    type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices)
-    cause = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
-    request = forms.CharField(label=_("Customer's request"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    specialist_opinion = forms.CharField(label=_("Specialist's opinion"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 2}))
-    serious = forms.BooleanField(label=_("Serious"), required=False)
-    consumer_association = forms.BooleanField(label=_("Consumer association / regulator involved"), required=False)
-    product_safety = forms.BooleanField(label=_("Product safety"), required=False)
-    temperament = forms.ChoiceField(label=_("Temperament"), choices=Temperament.choices, required=False)
-    card_number = forms.CharField(label=_("Member card number"), max_length=32, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cause"].widget.attrs["rows"] = 2
         self.helper = _helper(
             Row(Column("customer_name", css_class="col-md-4"), Column("phone", css_class="col-md-4"),
                 Column("type", css_class="col-md-4")),
-            "cause", "request", "specialist_opinion",
-            Row(Column("serious", css_class="col-md-4"), Column("consumer_association", css_class="col-md-4"),
-                Column("product_safety", css_class="col-md-4")),
+            "cause", "request", "specialist_opinion", _flags_row(),
             Row(Column("temperament", css_class="col-md-6"), Column("card_number", css_class="col-md-6")),
             submit=_("Save the record"), name="do_record",
         )
 
 
-class RouteForm(DraftCheckMixin, forms.Form):
+class RouteForm(forms.Form):
+    """Shape only: the service checks the department (R-CMP-2), the reply (R-CMP-3) and its phrases (R-CMP-6)."""
+
     valid = forms.TypedChoiceField(label=_("Judgement"), choices=[("1", _("Valid: dispatch to a department")),
                                                                  ("0", _("Not valid: answer the customer and close"))],
                                    coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1")
@@ -122,16 +105,6 @@ class RouteForm(DraftCheckMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(active=True).order_by("code")
         self.helper = _helper("valid", "department", "opinion", "reply", "confirm_flagged", submit=_("Route"), name="do_route")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("valid") and not cleaned.get("department"):
-            self.add_error("department", _("Choose the responsible department (R-CMP-2)."))
-        if cleaned.get("valid") is False:
-            if not (cleaned.get("reply") or "").strip():
-                self.add_error("reply", _("Answer the customer (R-CMP-3)."))
-            return self.check_draft(cleaned)
-        return cleaned
 
 
 class FeedbackForm(forms.Form):
@@ -155,7 +128,7 @@ class ApproveForm(forms.Form):
                                                         css_class="btn-secondary")))
 
 
-class NotifyForm(DraftCheckMixin, forms.Form):
+class NotifyForm(forms.Form):
     reply = forms.CharField(label=_("What the customer is told"),
                             widget=forms.Textarea(attrs={"rows": 4, "class": "reply-draft"}))
     confirm_flagged = forms.BooleanField(label=_("Send anyway despite flagged phrases"), required=False)
@@ -163,9 +136,6 @@ class NotifyForm(DraftCheckMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("reply", "confirm_flagged", submit=_("Customer notified"), name="do_notify")
-
-    def clean(self):
-        return self.check_draft(super().clean())
 
 
 class CarryOutForm(forms.Form):
@@ -211,3 +181,15 @@ class SupplierContactForm(forms.Form):
 class ReviewPeriodForm(forms.Form):
     month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
     week = forms.DateField(label=_("Week containing"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_month(self) -> tuple[int, int] | None:
+        """'YYYY-MM' → (year, month); empty → None (the current month)."""
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        try:
+            year, month = (int(x) for x in value.split("-")[:2])
+            dt.date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Use YYYY-MM.")) from None
+        return year, month

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from servicedesk.models import TimeStampedModel
+from servicedesk.privacy import mask_phone
 
 from .choices import (
     Channel,
@@ -77,21 +79,6 @@ class Department(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
-
-
-class ComplaintDaySequence(models.Model):
-    """Per store-local day counter for TS-YYYYMMDD-NNNN, locked with select_for_update when a number is
-    taken, so numbers never repeat or skip (R-CMP-1)."""
-
-    day = models.DateField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("complaint number counter")
-        verbose_name_plural = _("complaint number counters")
-
-    def __str__(self):
-        return f"{self.day}: {self.last}"
 
 
 class Complaint(TimeStampedModel):
@@ -182,6 +169,13 @@ class Complaint(TimeStampedModel):
             # R-CMP-7: a view_ permission, so every desk role that reads complaints (complaints.view_*) sees it
             ("view_complaint_review", _("Can see the complaint review and statistics")),
             ("mark_typical_case", _("Can choose typical cases for the weekly meeting")),
+            # Who is told and who signs, by permission (never a group name): the desk supervisor receives
+            # serious-case alerts and level-1 escalations (R-CMP-2, R-CMP-4) ...
+            ("supervise_complaints", _("Receives serious-case alerts and level-1 escalations")),
+            # ... the operations manager / GM approves serious and level-2 cases and receives level 2.
+            ("approve_serious", _("Can approve serious and level-2 complaints (general manager)")),
+            # R-VIP-7 in spirit: the complainant's full phone number (every view logged)
+            ("view_unmasked", _("Can see complainants' full phone numbers")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(escalation_level__lte=2), name="cmp_escalation_level_0_2"),
@@ -204,6 +198,11 @@ class Complaint(TimeStampedModel):
 
     def __str__(self):
         return self.number
+
+    @property
+    def masked_phone(self) -> str:
+        """138****5678 (R-VIP-7 in spirit): what everyone without complaints.view_unmasked sees."""
+        return mask_phone(self.phone)
 
     @property
     def is_serious(self) -> bool:
@@ -335,3 +334,21 @@ class ForbiddenPhrase(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+class ComplaintUnmaskedView(models.Model):
+    """Every view of a complainant's full phone number: who, which ticket, where, when (append-only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="unmasked_views",
+                                  verbose_name=_("complaint"))
+    context = models.CharField(_("where"), max_length=100)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("unmasked phone view")
+        verbose_name_plural = _("unmasked phone views log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.complaint_id} {self.at:%Y-%m-%d %H:%M}"

@@ -72,11 +72,11 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _record_form(c) -> list:
+def _record_form(c, phone: str) -> list:
     w = [30 * mm, 55 * mm, 30 * mm, 55 * mm]
     rows = [
         [_p("投诉编号", LABEL), _p(c.number), _p("投诉日期", LABEL), _p(_date(c.received_at))],
-        [_p("客户姓名", LABEL), _p(c.customer_name), _p("联系电话", LABEL), _p(c.phone)],
+        [_p("客户姓名", LABEL), _p(c.customer_name), _p("联系电话", LABEL), _p(phone)],
         [_p("投诉类型", LABEL), _p(_boxes(c.type)), "", ""],
         [_p("投诉原因", LABEL), _p(c.cause), "", ""],
         [_p("处理要求", LABEL), _p(c.request), "", ""],
@@ -113,12 +113,14 @@ def _handling_form(c) -> list:
     return [Paragraph("客户投诉处理单", TITLE), table, *extra]
 
 
-def complaint_forms_pdf(complaint) -> bytes:
-    """Page 1 the record form, page 2 the handling form, of one ticket."""
+def complaint_forms_pdf(complaint, *, phone: str | None = None) -> bytes:
+    """Page 1 the record form, page 2 the handling form, of one ticket. `phone` is the complainant's
+    number as the printing user may see it (masked unless given)."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, title=complaint.number, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=20 * mm, bottomMargin=20 * mm)
-    doc.build([*_record_form(complaint), PageBreak(), *_handling_form(complaint)])
+    phone = complaint.masked_phone if phone is None else phone
+    doc.build([*_record_form(complaint, phone), PageBreak(), *_handling_form(complaint)])
     return buf.getvalue()
 
 

@@ -90,6 +90,13 @@ def is_serious(*, serious: bool, consumer_association: bool, product_safety: boo
     return bool(serious or consumer_association or product_safety)
 
 
+# The permission a job needs, by approval level (approval_level's answer) and escalation level: people
+# are found with servicedesk.selectors.users_with_perm, never by group name.
+APPROVER_PERMISSION = {"desk_supervisor": "complaints.supervise_complaints", "ops_manager": "complaints.approve_serious"}
+ESCALATION_PERMISSION = {1: "complaints.supervise_complaints", 2: "complaints.approve_serious"}
+SUPERVISOR_ALERT_PERMISSION = "complaints.supervise_complaints"  # R-CMP-4
+
+
 def approval_level(*, serious: bool, consumer_association: bool, product_safety: bool, escalation_level: int) -> str:
     """R-CMP-3: the desk supervisor approves; the GM (operations manager) for serious cases and for a
     case escalated to level 2."""
@@ -116,6 +123,22 @@ def forbidden_hits(*, draft: str, phrases: list[tuple[str, str, str]]) -> list[P
         if start >= 0:
             hits.append(PhraseHit(text, kind, instead, start))
     return sorted(hits, key=lambda h: h.position)
+
+
+# The ticket page's steps (R-CMP-3) and the permission each needs before its form is read (None: the
+# service decides, e.g. carrying out is the desk's or the responsible department's).
+TICKET_STEP_PERMISSIONS: dict[str, str | None] = {
+    "record": "complaints.change_complaint",
+    "route": "complaints.route_complaint",
+    "feedback": "complaints.answer_feedback",
+    "approve": "complaints.approve_handling",
+    "send_back": "complaints.approve_handling",
+    "notify": "complaints.record_followup",
+    "carry_out": None,
+    "followup": "complaints.record_followup",
+    "reopen": "complaints.route_complaint",
+    "supplier": "complaints.add_suppliercontact",
+}
 
 
 def remaining(*, due_at: datetime | None, now: datetime) -> timedelta | None:

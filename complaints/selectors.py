@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from servicedesk.selectors import users_with_perm
 
 from . import rules
 from .choices import ComplaintStatus, ComplaintType, Satisfaction
@@ -45,6 +46,32 @@ def complaints_visible_to(*, user, queryset: QuerySet[Complaint] | None = None) 
     return qs.filter(department__staff=user)
 
 
+UNMASKED_PERMISSION = "complaints.view_unmasked"
+
+
+def sees_full_phone(user) -> bool:
+    """R-VIP-7 in spirit: complainants' phones are masked except for complaints.view_unmasked holders."""
+    return user.has_perm(UNMASKED_PERMISSION)
+
+
+def complaint_phone_for(*, complaint: Complaint, user, context: str) -> str:
+    """The complainant's phone as this user may see it: full (and the view logged) or 138****5678."""
+    return complaint_phones_for(complaints=[complaint], user=user, context=context).get(complaint.pk, "")
+
+
+def complaint_phones_for(*, complaints, user, context: str) -> dict[int, str]:
+    """{pk: phone as the user may see it} for a page of tickets; the full numbers shown are logged in one
+    INSERT (one ComplaintUnmaskedView a ticket)."""
+    from .models import ComplaintUnmaskedView
+
+    complaints = list(complaints)
+    if not sees_full_phone(user):
+        return {c.pk: c.masked_phone for c in complaints}
+    ComplaintUnmaskedView.objects.bulk_create(
+        [ComplaintUnmaskedView(user=user, complaint=c, context=context[:100]) for c in complaints])
+    return {c.pk: c.phone for c in complaints}
+
+
 def complaints_overdue(*, now: dt.datetime, policy: rules.ClockPolicy) -> QuerySet[Complaint]:
     """R-CMP-2: tickets whose running clock has passed and whose escalation level is below what is due
     (one set-based query; the indexes (status, route_by) and (status, feedback_by) serve it)."""
@@ -56,12 +83,44 @@ def complaints_overdue(*, now: dt.datetime, policy: rules.ClockPolicy) -> QueryS
     return Complaint.objects.filter(cond)
 
 
+def ticket_steps_for(*, complaint: Complaint, user) -> list[str]:
+    """The R-CMP-3 steps this user may take on the ticket now, in the page's order (the services check
+    again when the step is taken)."""
+    allowed = set(rules.allowed_actions(complaint.status))
+    is_dept_staff = complaint.department_id is not None and complaint.department.staff.filter(pk=user.pk).exists()
+    perm = user.has_perm
+    offered = {
+        "route": bool({"route_valid", "route_invalid"} & allowed) and perm("complaints.route_complaint"),
+        "feedback": "feedback" in allowed and perm("complaints.answer_feedback")
+        and (is_dept_staff or sees_all_complaints(user)),
+        "approve": "approve" in allowed and perm("complaints.approve_handling"),
+        "notify": "notify_customer" in allowed and perm("complaints.record_followup"),
+        "carry_out": "carry_out" in allowed and (perm("complaints.record_followup") or is_dept_staff),
+        "followup": "followup_close" in allowed and perm("complaints.record_followup"),
+        "reopen": "reopen" in allowed and perm("complaints.route_complaint"),
+        "record": complaint.status != ComplaintStatus.CLOSED and perm("complaints.change_complaint"),
+        "supplier": perm("complaints.add_suppliercontact"),
+    }
+    return [step for step, ok in offered.items() if ok]
+
+
 def complaints_awaiting_feedback_for(*, user) -> QuerySet[Complaint]:
     return Complaint.objects.filter(status=ComplaintStatus.AWAITING_FEEDBACK, department__staff=user)
 
 
-def users_in_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("pk")
+def escalation_recipients(*, level: int) -> QuerySet:
+    """R-CMP-2: level 1 → the desk supervisors, level 2 → the operations managers (by permission)."""
+    return users_with_perm(rules.ESCALATION_PERMISSION[level])
+
+
+def approvers_for(*, level: str) -> QuerySet:
+    """R-CMP-3/4: who signs the handling at an approval level ("desk_supervisor" or "ops_manager")."""
+    return users_with_perm(rules.APPROVER_PERMISSION[level])
+
+
+def supervisors_to_alert() -> QuerySet:
+    """R-CMP-4: serious, consumer-association and product-safety cases reach the desk supervisors at once."""
+    return users_with_perm(rules.SUPERVISOR_ALERT_PERMISSION)
 
 
 def forbidden_phrases() -> list[tuple[str, str, str]]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
-from servicedesk.services import notification_send
+from servicedesk.numbering import number_next
+from servicedesk.services import NotificationDraft, notification_send, notifications_email_digest, notifications_send_bulk
 
 from . import events, rules, selectors
 from .choices import (
@@ -24,7 +24,7 @@ from .choices import (
     Satisfaction,
     Temperament,
 )
-from .models import Complaint, ComplaintDaySequence, Department, FollowUp, SupplierContact
+from .models import Complaint, Department, FollowUp, SupplierContact
 
 
 def _ticket_url(complaint: Complaint) -> str:
@@ -64,17 +64,22 @@ def _required(value: str, field: str, rule: str) -> str:
     return value
 
 
+def _check_reply(reply: str, *, confirmed: bool, field: str = "reply") -> list[str]:
+    """R-CMP-6: a reply to the customer containing a never-use phrase is refused (400 naming the field)
+    unless the clerk knowingly confirms it; the phrases found are returned for the event."""
+    hits = rules.forbidden_hits(draft=reply, phrases=selectors.forbidden_phrases())
+    if hits and not confirmed:
+        listing = "; ".join(f"“{h.text}” → {h.instead or '—'}" for h in hits)
+        raise RuleViolation(_("Never-use phrases (R-CMP-6): %(list)s") % {"list": listing}, code="R-CMP-6",
+                            fields={field: [h.text for h in hits]})
+    return [h.text for h in hits]
+
+
 def complaint_number_allocate(*, day: dt.date) -> str:
-    """R-CMP-1: the next TS-YYYYMMDD-NNNN of a store-local day. The day's counter row is created if
-    missing (insert that ignores a conflict, so two first tickets of a day do not collide) and then
-    locked, so concurrent intakes get consecutive numbers without gaps or duplicates. Must run inside
-    the intake transaction: if the intake fails, the number is given back with the rollback."""
-    ComplaintDaySequence.objects.bulk_create([ComplaintDaySequence(day=day, last=0)], ignore_conflicts=True)
-    seq = ComplaintDaySequence.objects.select_for_update().get(day=day)
-    seq.last = F("last") + 1
-    seq.save(update_fields=["last"])
-    seq.refresh_from_db(fields=["last"])
-    return f"TS-{day:%Y%m%d}-{seq.last:04d}"
+    """R-CMP-1: the next TS-YYYYMMDD-NNNN of a store-local day, from the numbering service (one series a
+    day). Inside the intake transaction: if the intake fails, the number is given back with the rollback."""
+    series = f"TS-{day:%Y%m%d}"
+    return f"{series}-{number_next(key=series):04d}"
 
 
 def _alert_supervisors(complaint: Complaint, *, user) -> None:
@@ -84,10 +89,10 @@ def _alert_supervisors(complaint: Complaint, *, user) -> None:
         (complaint.product_safety, _("product safety")),
     ) if flag]
     title = _("Serious complaint %(number)s (%(reasons)s)") % {"number": complaint.number, "reasons": ", ".join(reasons)}
-    body = f"{complaint.customer_name} {complaint.phone}\n{complaint.cause}"
-    for sup in selectors.users_in_role("desk_supervisor"):
-        notification_send(recipient=sup, title=title, body=body, url=_ticket_url(complaint),
-                          key=f"cmp:{complaint.pk}:serious")
+    for sup in selectors.supervisors_to_alert():
+        phone = selectors.complaint_phone_for(complaint=complaint, user=sup, context="notification: serious case")
+        notification_send(recipient=sup, title=title, body=f"{complaint.customer_name} {phone}\n{complaint.cause}",
+                          url=_ticket_url(complaint), key=f"cmp:{complaint.pk}:serious")
     complaint.supervisor_alerted_at = timezone.now()
     complaint.save(update_fields=["supervisor_alerted_at"])
     events.complaint_event(complaint=complaint, type=ComplaintEventType.SUPERVISOR_ALERTED, user=user, reasons=reasons)
@@ -147,6 +152,8 @@ def complaint_update_record(*, complaint: Complaint, user, **changes) -> Complai
     c = _lock(complaint)
     if c.status == ComplaintStatus.CLOSED:
         raise Conflict(_("A closed complaint is reopened before it is edited."), code="R-CMP-3", fields={"status": [c.status]})
+    if changes.get("phone") == c.masked_phone != c.phone:
+        del changes["phone"]  # the masked number shown to this user, sent back unchanged: the number stays
     for name in ("customer_name", "phone", "cause"):
         if name in changes:
             changes[name] = _required(changes[name], name, "R-CMP-1")
@@ -170,9 +177,10 @@ def complaint_update_record(*, complaint: Complaint, user, **changes) -> Complai
 
 @transaction.atomic
 def complaint_route(*, complaint: Complaint, user, valid: bool, department: Department | None = None,
-                    opinion: str = "", reply: str = "") -> Complaint:
+                    opinion: str = "", reply: str = "", confirm_flagged: bool = False) -> Complaint:
     """R-CMP-2/3: judge the complaint. Valid → dispatched to the department, whose feedback clock starts
-    (its feedback hours from now). Not valid → the reply to the customer is recorded and it closes."""
+    (its feedback hours from now). Not valid → the reply to the customer is recorded and it closes; a
+    reply with a never-use phrase is refused unless `confirm_flagged` (R-CMP-6)."""
     c = _lock(complaint)
     if c.is_serious and not user.has_perm("complaints.approve_handling"):
         raise NotAllowed(_("A serious case is routed by the desk supervisor."), code="R-CMP-4")
@@ -187,9 +195,10 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
         c.feedback_by = rules.feedback_deadline(routed_at=now, feedback_hours=department.feedback_hours)
         if opinion.strip():
             c.specialist_opinion = opinion.strip()
-        event_type = ComplaintEventType.ROUTED
+        event_type, flagged = ComplaintEventType.ROUTED, []
     else:
         reply = _required(reply, "reply", "R-CMP-3")
+        flagged = _check_reply(reply, confirmed=confirm_flagged)
         old = _move(c, "route_invalid")
         c.valid, c.reply, c.closed_at = False, reply, now
         if opinion.strip():
@@ -201,7 +210,7 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
                     "routed_at", "routed_by", "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=event_type, user=user, from_status=old, note=opinion or reply,
                            department=department.code if department else None, feedback_by=c.feedback_by,
-                           late=now > c.route_by)
+                           late=now > c.route_by, **({"flagged": flagged} if flagged else {}))
     if valid:
         _notify_department(c, reason="routed")
     return c
@@ -242,7 +251,7 @@ def complaint_feedback(*, complaint: Complaint, user, investigation: str, result
                            note=proposed_handling, late=now > c.feedback_by)
     level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
                                  product_safety=c.product_safety, escalation_level=c.escalation_level)
-    for approver in selectors.users_in_role(level).exclude(pk=user.pk):
+    for approver in selectors.approvers_for(level=level).exclude(pk=user.pk):
         notification_send(recipient=approver, title=_("Complaint %(number)s: handling to approve") % {"number": c.number},
                           body=proposed_handling[:500], url=_ticket_url(c),
                           key=f"cmp:{c.pk}:approve:{c.answered_at.timestamp():.0f}")
@@ -256,7 +265,7 @@ def _check_approver(user, c: Complaint) -> None:
         raise NotAllowed(_("Whoever proposed the handling does not approve it."), code="R-CMP-3")
     level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
                                  product_safety=c.product_safety, escalation_level=c.escalation_level)
-    if level == "ops_manager" and not (user.is_superuser or user.groups.filter(name="ops_manager").exists()):
+    if level == "ops_manager" and not user.has_perm(rules.APPROVER_PERMISSION[level]):  # R-CMP-4: the GM
         raise NotAllowed(_("Serious and escalated cases are approved by the general manager."), code="R-CMP-4")
 
 
@@ -291,16 +300,19 @@ def complaint_send_back(*, complaint: Complaint, user, instruction: str) -> Comp
 
 
 @transaction.atomic
-def complaint_notify_customer(*, complaint: Complaint, user, reply: str) -> Complaint:
-    """R-CMP-3: the customer is told the approved handling (the reply text is kept on the ticket)."""
+def complaint_notify_customer(*, complaint: Complaint, user, reply: str, confirm_flagged: bool = False) -> Complaint:
+    """R-CMP-3: the customer is told the approved handling (the reply text is kept on the ticket); a reply
+    with a never-use phrase is refused unless `confirm_flagged` (R-CMP-6)."""
     if not user.has_perm("complaints.record_followup"):
         raise NotAllowed(_("The desk notifies the customer."), code="R-CMP-3")
     c = _lock(complaint)
     reply = _required(reply, "reply", "R-CMP-3")
+    flagged = _check_reply(reply, confirmed=confirm_flagged)
     old = _move(c, "notify_customer")
     c.reply, c.customer_notified_at = reply, timezone.now()
     _save(c, user, ["status", "reply", "customer_notified_at"])
-    events.complaint_event(complaint=c, type=ComplaintEventType.CUSTOMER_NOTIFIED, user=user, from_status=old, note=reply)
+    events.complaint_event(complaint=c, type=ComplaintEventType.CUSTOMER_NOTIFIED, user=user, from_status=old, note=reply,
+                           **({"flagged": flagged} if flagged else {}))
     return c
 
 
@@ -318,8 +330,9 @@ def complaint_carry_out(*, complaint: Complaint, user, note: str) -> Complaint:
     _save(c, user, ["status", "carried_out_at", "carried_out_note"])
     events.complaint_event(complaint=c, type=ComplaintEventType.CARRIED_OUT, user=user, from_status=old, note=note)
     # R-CMP-3: the follow-up call (回访) is the recording clerk's task
+    phone = selectors.complaint_phone_for(complaint=c, user=c.recorded_by, context="notification: follow-up due")
     notification_send(recipient=c.recorded_by, title=_("Follow-up call due: %(number)s %(name)s %(phone)s")
-                      % {"number": c.number, "name": c.customer_name, "phone": c.phone},
+                      % {"number": c.number, "name": c.customer_name, "phone": phone},
                       body=note, url=_ticket_url(c), key=f"cmp:{c.pk}:followup-due:{c.carried_out_at.timestamp():.0f}")
     return c
 
@@ -361,8 +374,7 @@ def complaint_followup(*, complaint: Complaint, user, satisfaction: str, note: s
     events.complaint_event(complaint=c, type=ComplaintEventType.FOLLOWED_UP, user=user, from_status=old, note=note,
                            satisfaction=satisfaction, outcome=outcome)
     if outcome == DissatisfiedOutcome.ESCALATE:
-        role = "desk_supervisor" if c.escalation_level == 1 else "ops_manager"
-        for boss in selectors.users_in_role(role):
+        for boss in selectors.escalation_recipients(level=c.escalation_level):
             notification_send(recipient=boss, title=_("Dissatisfied customer: %(number)s") % {"number": c.number},
                               body=note or c.cause, url=_ticket_url(c), key=f"cmp:{c.pk}:followup:{follow.pk}")
     return follow
@@ -421,9 +433,8 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
     now = now or timezone.now()
     policy = selectors.clock_policy(on=timezone.localdate(now))
     candidate_ids = list(selectors.complaints_overdue(now=now, policy=policy).order_by("pk").values_list("pk", flat=True))
-    supervisors = list(selectors.users_in_role("desk_supervisor"))
-    managers = list(selectors.users_in_role("ops_manager"))
-    escalated = 0
+    recipients = {level: list(selectors.escalation_recipients(level=level)) for level in (1, 2)}
+    escalated, sent = 0, []
     for start in range(0, len(candidate_ids), chunk):
         ids = candidate_ids[start:start + chunk]
         with transaction.atomic():
@@ -438,22 +449,25 @@ def complaint_escalate_overdue(*, now: dt.datetime | None = None, chunk: int = 5
                 pks = [c.pk for c, _old, new in rows if new == new_level]
                 if pks:
                     Complaint.objects.filter(pk__in=pks).update(escalation_level=new_level, escalated_at=now, updated_at=now)
+            drafts = []
             for c, old, new in rows:
                 c.escalation_level, c.escalated_at = new, now
                 due = c.due_at
                 what = _("not routed") if c.status == ComplaintStatus.AWAITING_ROUTING else _("department feedback overdue")
+                body = _("Due %(due)s. %(cause)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                                                       "cause": c.cause[:200]}
+                url = _ticket_url(c)
                 for level in range(old + 1, new + 1):
-                    for boss in supervisors if level == 1 else managers:
-                        notification_send(
-                            recipient=boss,
-                            title=_("Complaint %(number)s escalated (level %(level)s): %(what)s")
-                            % {"number": c.number, "level": level, "what": what},
-                            body=_("Due %(due)s. %(cause)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-                                                                 "cause": c.cause[:200]},
-                            url=_ticket_url(c), key=f"cmp:{c.pk}:esc:{c.status}:{due.timestamp():.0f}:L{level}",
-                        )
+                    title = _("Complaint %(number)s escalated (level %(level)s): %(what)s") % {
+                        "number": c.number, "level": level, "what": what}
+                    key = f"cmp:{c.pk}:esc:{c.status}:{due.timestamp():.0f}:L{level}"
+                    drafts += [NotificationDraft(recipient=boss, title=title, body=body, url=url, key=key)
+                               for boss in recipients[level]]
+            # one existence query and one INSERT for the chunk's notifications (once per ticket, clock, level)
+            sent += notifications_send_bulk(drafts)
             events.complaint_escalated_events(rows=rows)
             escalated += len(rows)
+    notifications_email_digest(sent)  # one e-mail per recipient per run
     return escalated
 
 
@@ -467,3 +481,33 @@ def complaint_mark_typical(*, complaint: Complaint, user, typical: bool) -> Comp
         _save(c, user, ["typical_case"])
         events.complaint_event(complaint=c, type=ComplaintEventType.EDITED, user=user, from_status=c.status, typical=typical)
     return c
+
+
+_STEPS = {
+    "record": lambda c, user, d: complaint_update_record(complaint=c, user=user, **d),
+    "route": lambda c, user, d: complaint_route(complaint=c, user=user, valid=d["valid"], department=d.get("department"),
+                                                opinion=d.get("opinion", ""), reply=d.get("reply", ""),
+                                                confirm_flagged=d.get("confirm_flagged", False)),
+    "feedback": lambda c, user, d: complaint_feedback(complaint=c, user=user, investigation=d["investigation"],
+                                                      result=d["result"], proposed_handling=d["proposed_handling"]),
+    "approve": lambda c, user, d: complaint_approve(complaint=c, user=user, instruction=d.get("instruction", "")),
+    "send_back": lambda c, user, d: complaint_send_back(complaint=c, user=user, instruction=d.get("instruction", "")),
+    "notify": lambda c, user, d: complaint_notify_customer(complaint=c, user=user, reply=d["reply"],
+                                                           confirm_flagged=d.get("confirm_flagged", False)),
+    "carry_out": lambda c, user, d: complaint_carry_out(complaint=c, user=user, note=d["note"]),
+    "followup": lambda c, user, d: complaint_followup(complaint=c, user=user, satisfaction=d["satisfaction"],
+                                                      note=d.get("note", ""), outcome=d.get("outcome", "")),
+    "reopen": lambda c, user, d: complaint_reopen(complaint=c, user=user, note=d["note"]),
+    "supplier": lambda c, user, d: supplier_contact_log(complaint=c, user=user, **d),
+}
+
+
+def complaint_step(*, complaint: Complaint, user, step: str, data: dict):
+    """Take one ticket-page step by name (rules.TICKET_STEP_PERMISSIONS) with its form's cleaned data:
+    the permission first (403), then the step's service, which applies the rules."""
+    if step not in _STEPS:
+        raise NotAllowed(_("Unknown step."), code="R-CMP-3")
+    perm = rules.TICKET_STEP_PERMISSIONS[step]
+    if perm and not user.has_perm(perm):
+        raise NotAllowed(_("You may not take this step."), code="R-CMP-3")
+    return _STEPS[step](complaint, user, data)

@@ -9,8 +9,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
@@ -48,13 +46,10 @@ def desk_policy(*, on: dt.date) -> DeskPolicy | None:
 
 
 def users_with_perm(perm: str):
-    """Active users who hold `app_label.codename` through their role (or directly), superusers excluded."""
-    app_label, codename = perm.split(".", 1)
-    p = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-    if p is None:
-        return get_user_model().objects.none()
-    holders = Q(groups__permissions=p) | Q(user_permissions=p)
-    return get_user_model().objects.filter(holders, is_active=True).distinct().order_by("pk")
+    """The one selector that finds people by permission (servicedesk.selectors), superusers left out."""
+    from servicedesk.selectors import users_with_perm as find
+
+    return find(perm)
 
 
 # ---------------------------------------------------------------- R-DESK-2

@@ -10,3 +10,9 @@ class MembersConfig(AppConfig):
         from .hooks import register
 
         register()  # receipt hooks, the points refund source, receipt facts and panels (servicedesk/extensions.py)
+
+        from servicedesk.extensions import scan_lookups
+
+        from .scan import MembersScan
+
+        scan_lookups.register(MembersScan())

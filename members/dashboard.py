@@ -32,3 +32,16 @@ def tiles(request) -> list[Tile]:
     if user.has_perm("members.add_card"):
         lines.append(TileLine(_("Enrolment"), _("Issue a card"), reverse("admin:members_card_enrol")))
     return [Tile(_("VIP members"), lines, url=url, order=20)]
+
+
+def tasks(request) -> list:
+    from servicedesk.dashboard import Task
+
+    user, found = request.user, []
+    if user.has_perm("members.add_card"):
+        found.append(Task(_("Enrol a member"), reverse("admin:members_card_enrol"), order=10,
+                          hint=_("New VIP card from qualifying receipts (R-VIP-1…6)")))
+    if user.has_perm("members.view_card"):
+        found.append(Task(_("Member 360 · vouchers"), reverse("admin:members_card_360"), order=20,
+                          hint=_("Balances, vouchers, point redemption, card replacement")))
+    return found

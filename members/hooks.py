@@ -104,6 +104,18 @@ class PointsRefund:
         return self._items(reversal, ctx, ctx.reference)
 
 
+class StoredValuePayout:
+    """R-RET-12 / R-RBT-4: a receipt paid with stored value is refunded onto the card (the holder's current one)."""
+
+    name = "stored_value"
+
+    def pay(self, *, receipt, amount, reference, user) -> bool:
+        if receipt.payment_method != PaymentMethod.STORED_VALUE:
+            return False
+        services.stored_value_refund(receipt=receipt, amount=amount, reference=reference, user=user)
+        return True
+
+
 class PointsOnReceiptFacts:
     name = "members"
 
@@ -132,6 +144,7 @@ def register() -> None:
     extensions.card_lookup.register(MembersCardLookup())
     extensions.receipt_hooks.register(MembersOnReceipt())
     extensions.refund_sources.register(PointsRefund())
+    extensions.refund_payouts.register(StoredValuePayout())
     extensions.receipt_facts.register(PointsOnReceiptFacts())
     extensions.ledger_checks.register(PointsLedgerCheck())
     extensions.admin_inlines.register(extensions.AdminInline("members.points", "receipts.receipt", ReceiptPointsInline))

@@ -85,47 +85,51 @@ class MemberPolicy(TimeStampedModel):
         return f"{_('Policy')} {timezone.localtime(self.effective_from):%Y-%m-%d %H:%M}"
 
 
-class CategoryRate(models.Model):
+class EarnRate(models.Model):
+    """An earn rate (yuan per point) at full price and at special price, of one policy version."""
+
+    full_yuan_per_point = _rate_field(_("full price: yuan per point"))
+    special_yuan_per_point = _rate_field(_("special price: yuan per point"))
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def rate_constraints(*, key: str, prefix: str) -> list:
+        return [
+            models.UniqueConstraint(fields=["policy", key], name=f"{prefix}_unique"),
+            models.CheckConstraint(condition=Q(full_yuan_per_point__gt=0, special_yuan_per_point__gt=0),
+                                   name=f"{prefix}_positive"),
+        ]
+
+
+class CategoryRate(EarnRate):
     """R-PTS-1 default earn rate of a goods category (yuan per point), full price and special price."""
 
     policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="category_rates")
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
-    full_yuan_per_point = _rate_field(_("full price: yuan per point"))
-    special_yuan_per_point = _rate_field(_("special price: yuan per point"))
-
     history = HistoricalRecords()  # policy rows are audited like their version
 
     class Meta:
         verbose_name = _("category earn rate")
         verbose_name_plural = _("category earn rates")
-        constraints = [
-            models.UniqueConstraint(fields=["policy", "category"], name="category_rate_unique"),
-            models.CheckConstraint(condition=Q(full_yuan_per_point__gt=0, special_yuan_per_point__gt=0),
-                                   name="category_rate_positive"),
-        ]
+        constraints = EarnRate.rate_constraints(key="category", prefix="category_rate")
 
     def __str__(self):
         return f"{self.category} {self.full_yuan_per_point}/{self.special_yuan_per_point}"
 
 
-class CounterRate(models.Model):
+class CounterRate(EarnRate):
     """R-PTS-3: a counter's own rate overrides its category's default."""
 
     policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="counter_rates")
     counter = models.CharField(_("counter"), max_length=40)
-    full_yuan_per_point = _rate_field(_("full price: yuan per point"))
-    special_yuan_per_point = _rate_field(_("special price: yuan per point"))
-
     history = HistoricalRecords()  # policy rows are audited like their version
 
     class Meta:
         verbose_name = _("counter earn rate")
         verbose_name_plural = _("counter earn rates")
-        constraints = [
-            models.UniqueConstraint(fields=["policy", "counter"], name="counter_rate_unique"),
-            models.CheckConstraint(condition=Q(full_yuan_per_point__gt=0, special_yuan_per_point__gt=0),
-                                   name="counter_rate_positive"),
-        ]
+        constraints = EarnRate.rate_constraints(key="counter", prefix="counter_rate")
 
     def __str__(self):
         return f"{self.counter} {self.full_yuan_per_point}/{self.special_yuan_per_point}"

@@ -10,6 +10,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from servicedesk.privacy import mask_id_number, mask_phone  # noqa: F401  (R-VIP-7, shared with complaints)
+
 DEPT, MARKET = "dept", "market"
 GOLD, PLATINUM = "gold", "platinum"
 CENT = Decimal("0.01")
@@ -293,6 +295,14 @@ def qualification_for(*, kind: str, total: Decimal, policy: PolicyValues) -> Qua
     raise ValueError(kind)
 
 
+def qualification_reuse_refused(*, kind: str, earlier_kinds: set[str]) -> bool:
+    """R-VIP-1/2/3: a day's receipts qualify one card only; a group or prepaid-card purchase qualifies several
+    cards of its own kind (R-VIP-2/3 count them), never a card of another kind."""
+    if not earlier_kinds:
+        return False
+    return kind == "daily_spend" or bool(earlier_kinds - {kind})
+
+
 def upgrade_due(*, tier: str, year_spend: Decimal, policy: PolicyValues) -> bool:
     """R-VIP-4: a gold member whose calendar-year spend reaches the threshold becomes platinum."""
     return tier == GOLD and year_spend >= policy.upgrade_year_spend
@@ -320,21 +330,6 @@ def id_card_valid(number: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11] == number[17]
-
-
-def mask_phone(phone: str) -> str:
-    """R-VIP-7: 138****5678."""
-    if len(phone) < 8:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
-def mask_id_number(number: str) -> str:
-    """R-VIP-7: 110105********1234."""
-    if len(number) <= 8:
-        return "*" * len(number)
-    keep = 6 if len(number) >= 14 else 2
-    return number[:keep] + "*" * (len(number) - keep - 4) + number[-4:]
 
 
 def shortfall_cash_value(*, shortfall_points: int, rate: Decimal) -> Decimal:

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from receipts.models import Receipt
+from servicedesk.policies import policy_in_force
 
 from . import rules
 from .choices import CardStatus, EntryKind, Wallet
@@ -18,12 +19,7 @@ _POLICY_CACHE: dict[tuple[int, dt.datetime], rules.PolicyValues] = {}
 
 
 def policy_row_at(*, at: dt.datetime) -> MemberPolicy:
-    policy = MemberPolicy.objects.filter(effective_from__lte=at).order_by("-effective_from").first()
-    if policy is None:  # before the first version: the oldest one explains it
-        policy = MemberPolicy.objects.order_by("effective_from").first()
-    if policy is None:
-        raise MemberPolicy.DoesNotExist("no membership policy: run migrate")
-    return policy
+    return policy_in_force(MemberPolicy, at=at)  # the one lookup and fallback (servicedesk/policies.py)
 
 
 def policy_at(*, at: dt.datetime) -> rules.PolicyValues:
@@ -221,3 +217,25 @@ def _unmasked(*, member: Member, user, context: str, value: str, masked: str) ->
         return masked
     UnmaskedAccessLog.objects.create(user=user, member=member, context=context[:100])
     return value
+
+
+def qualification_preview(*, kind: str, keys: list[tuple[str, str]], now: dt.datetime) -> dict:
+    """The enrolment counter's live check of the receipts typed so far (no locks, nothing written): the
+    same rules `member_enrol` applies (R-VIP-1/2/3/5) — found, missing, already used, days, total, and
+    what they qualify for. Raises ValueError for an unknown kind."""
+    from .models import QualificationUse
+
+    found, missing = [], []
+    for side, number in keys[:50]:
+        receipt = Receipt.objects.filter(side=side, number=number).first()
+        (found.append(receipt) if receipt is not None else missing.append(number))
+    earlier = {}
+    for number, use_kind in QualificationUse.objects.filter(receipt__in=found).values_list("receipt__number", "kind"):
+        earlier.setdefault(number, set()).add(use_kind)
+    used = [n for n, kinds in earlier.items() if rules.qualification_reuse_refused(kind=kind, earlier_kinds=kinds)]
+    total = sum((r.total for r in found), Decimal("0.00"))
+    days = sorted({r.business_date.isoformat() for r in found})
+    result = rules.qualification_for(kind=kind, total=total, policy=policy_at(at=now))
+    return {"total": f"{total:.2f}", "days": days, "missing": missing, "used": used, "tier": result.tier,
+            "cards": result.cards, "rule": result.rule,
+            "ok": bool(result.tier) and not missing and len(days) <= 1 and not used}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
@@ -17,6 +16,7 @@ from receipts.models import Receipt
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.numbering import number_next
+from servicedesk.selectors import users_with_perm
 
 from . import events, rules, selectors
 from .choices import CardStatus, EntryKind, IdType, QualificationKind, RebateRunStatus, ReplaceReason, Tier, Wallet
@@ -179,9 +179,7 @@ def _qualifying_receipts_check(*, kind: str, tier: str, keys: list[tuple[str, st
     if len({r.business_date for r in locked}) > 1:
         raise RuleViolation(_("The receipts must be of one business day."), code=code, fields={"receipts": ["days"]})
     uses = QualificationUse.objects.filter(receipt__in=locked)
-    if kind == QualificationKind.DAILY_SPEND and uses.exists():
-        raise RuleViolation(_("A receipt already qualified another card."), code=code, fields={"receipts": ["used"]})
-    if kind != QualificationKind.DAILY_SPEND and uses.exclude(kind=kind).exists():
+    if rules.qualification_reuse_refused(kind=kind, earlier_kinds=set(uses.values_list("kind", flat=True))):
         raise RuleViolation(_("A receipt already qualified another card."), code=code, fields={"receipts": ["used"]})
     total = sum((r.total for r in locked), Decimal("0.00"))
     result = rules.qualification_for(kind=kind, total=total, policy=policy)
@@ -558,7 +556,7 @@ def card_stock_check(*, today: dt.date) -> bool:
     if not rules.card_stock_low(on_hand=on_hand, policy=policy):
         return False
     url = reverse("admin:members_cardstock_changelist")
-    for user in get_user_model().objects.filter(groups__name="desk_supervisor", is_active=True):
+    for user in users_with_perm("members.change_cardstock"):  # the desk supervisors, by permission
         notification_send(recipient=user, title=_("Blank VIP cards running low: %(n)s left") % {"n": on_hand},
                           body=_("Order more blank cards (threshold %(t)s).") % {"t": policy.card_stock_threshold},
                           url=url, key=f"card-stock-low:{today}")

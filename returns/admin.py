@@ -9,22 +9,24 @@ from datetime import date
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from receipts.choices import PaymentMethod
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confirmation_page, confirmed, readable_parameters
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import rules, selectors, services
+from .choices import ReturnStatus, SignStep
 from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
-from .pdf import return_slip_pdf
+from .pdf import return_slip_response
 
 
 @admin.register(ReturnPolicy)
@@ -47,10 +49,14 @@ class ReturnPolicyAdmin(SimpleHistoryAdmin):
 class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
     fields = readonly_fields = ["receipt_line", "quantity", "paid_unit_price", "refund_unit_price", "refund_amount",
-                                "rules"]
+                                "rules_applied"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("receipt_line")
+
+    @admin.display(description=gettext_lazy("rules applied"))
+    def rules_applied(self, obj):
+        return ", ".join(obj.rules or []) or "—"
 
 
 class ReturnClawbackInline(ReadOnlyInline):
@@ -59,9 +65,25 @@ class ReturnClawbackInline(ReadOnlyInline):
                                 "cash_amount", "created_at"]
 
 
+def _param_labels() -> dict:
+    labels = {name: field.label for name, field in ReturnCounterForm.base_fields.items()
+              if name in services.CONDITION_KEYS}
+    return {**labels, "rules": _("rules"), "refund_amount": _("refund"), "status": _("status"), "reason": _("reason"),
+            "items": _("clawed back"), "source": _("source"), "points": _("points"), "reversed_points": _("reversed"),
+            "shortfall_points": _("already spent"), "cash_amount": _("deducted"), "clean": _("Clean")}
+
+
+def _param_values() -> dict:
+    return {"status": dict(ReturnStatus.choices), "source": {"points": _("points"), "gifts": _("gifts")}}
+
+
 class ReturnEventInline(ReadOnlyInline):
     model = ReturnEvent
-    fields = readonly_fields = ["created_at", "type", "user", "parameters"]
+    fields = readonly_fields = ["created_at", "type", "user", "details"]
+
+    @admin.display(description=gettext_lazy("details"))
+    def details(self, obj):
+        return readable_parameters(obj.parameters, labels=_param_labels(), values=_param_values())
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -78,12 +100,25 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     inlines = [ReturnLineInline, ReturnClawbackInline, ReturnEventInline]
     change_list_template = "returns/returnrequest_changelist.html"
     change_form_template = "returns/returnrequest_change_form.html"
-    readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition", "quality_report_ref",
-                       "rules", "explanation", "refund_amount", "clawback_amount", "points_reversed", "approval_level",
-                       "payment_method", "responsible_counter", "responsible_salesperson", "created_by", "created_at",
+    readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition_checked",
+                       "quality_report_ref", "rules_applied", "explanation", "refund_amount", "clawback_amount",
+                       "points_reversed", "approval_level", "refund_by", "responsible_counter", "responsible_salesperson",
+                       "created_by", "created_at",
                        "counter_checked_by", "counter_checked_at", "approved_by", "approved_at", "loss_prevention_by",
                        "loss_prevention_at", "refunded_by", "refunded_at", "rejected_by", "rejected_at", "reject_reason"]
     fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("condition of the goods"))
+    def condition_checked(self, obj):
+        return readable_parameters(obj.condition, labels=_param_labels())
+
+    @admin.display(description=gettext_lazy("rules applied"))
+    def rules_applied(self, obj):
+        return ", ".join(obj.rules or []) or "—"
+
+    @admin.display(description=gettext_lazy("refund by"))
+    def refund_by(self, obj):
+        return PaymentMethod(obj.payment_method).label if obj.payment_method in PaymentMethod.values else obj.payment_method
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
@@ -127,7 +162,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
         if rr is not None:
             perms = services.user_sign_perms(request.user)
             extra["sign_steps"] = [
-                step for step, t in rules.SIGN_STEPS.items()
+                (step, SignStep(step).label) for step, t in rules.SIGN_STEPS.items()
                 if rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
                                       is_creator=rr.created_by_id == request.user.pk, perms=perms) is None
                 and t.source == rr.status]
@@ -146,8 +181,8 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 messages.error(request, _("No such receipt."))
                 return redirect(reverse("admin:returns_returnrequest_counter"))
         elif lookup.is_valid():
-            receipt = Receipt.objects.filter(side=lookup.cleaned_data["side"],
-                                             number=lookup.cleaned_data["number"].strip()).first()
+            receipt = selectors.receipt_for_return(side=lookup.cleaned_data["side"],
+                                                   number=lookup.cleaned_data["number"].strip())
             if receipt is None:
                 lookup.add_error("number", _("R-RET-1: no till receipt with this number — no return without proof."))
         if receipt is not None:
@@ -194,8 +229,11 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def sign_view(self, request, pk):
         if request.method != "POST":
             raise PermissionDenied
-        rr = get_object_or_404(ReturnRequest, pk=pk)
+        rr = get_object_or_404(ReturnRequest.objects.select_related("receipt"), pk=pk)
         step = request.POST.get("step", "")
+        if (step == "refund" and rr.status == ReturnStatus.AWAITING_REFUND and not confirmed(request)
+                and request.user.has_perm("returns.refund_return")):
+            return self._refund_confirm(request, rr)
         try:
             rr = services.return_sign(return_request=rr, step=step, user=request.user)
         except NotAllowed as exc:
@@ -208,6 +246,17 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             messages.success(request, _("%(number)s: %(status)s.") % {"number": rr.number,
                                                                       "status": rr.get_status_display()})
         return self._back(request, rr)
+
+    def _refund_confirm(self, request, rr: ReturnRequest):
+        """The cashier sees the money before paying it out (R-RET-12, R-RET-13): nothing is written yet."""
+        method = PaymentMethod(rr.payment_method).label if rr.payment_method in PaymentMethod.values else rr.payment_method
+        lines = [(_("Slip"), rr.number), (_("Receipt"), str(rr.receipt)),
+                 (_("Goods refund"), f"{rr.refund_amount:.2f}"), (_("Deducted (R-RET-13)"), f"{rr.clawback_amount:.2f}"),
+                 (_("Pay back now"), f"{rr.net_refund:.2f}"), (_("Refund by"), str(method))]
+        return confirmation_page(request, title=_("Pay out the refund?"), lines=lines,
+                                 action_url=reverse("admin:returns_returnrequest_sign", args=[rr.pk]),
+                                 cancel_url=reverse("admin:returns_returnrequest_change", args=[rr.pk]),
+                                 confirm_label=_("Refund %(amount)s") % {"amount": f"{rr.net_refund:.2f}"})
 
     def reject_view(self, request, pk):
         if request.method != "POST":
@@ -226,15 +275,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def slip_view(self, request, pk):
         if not request.user.has_perm("returns.view_returnrequest"):
             raise PermissionDenied
-        try:
-            rr = selectors.return_detail(pk=pk)
-        except ReturnRequest.DoesNotExist:
-            from django.http import Http404
-
-            raise Http404 from None
-        response = HttpResponse(return_slip_pdf(rr), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{rr.number}.pdf"'
-        return response
+        return return_slip_response(pk=pk)
 
     # ---- R-RET-9 monthly list ------------------------------------------------------------------------------
     def responsibility_view(self, request):

@@ -35,3 +35,12 @@ def tiles(request) -> list:
     if not lines:
         return []
     return [Tile(_("Returns and exchanges"), lines, url=changelist, order=30)]
+
+
+def tasks(request) -> list:
+    from servicedesk.dashboard import Task
+
+    if not request.user.has_perm("returns.add_returnrequest"):
+        return []
+    return [Task(_("Start a return"), reverse("admin:returns_returnrequest_counter"), order=50,
+                 hint=_("Scan the receipt, check the goods, print the slip (R-RET-1…13)"))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from servicedesk.money import money_str
 
@@ -35,7 +36,27 @@ class RefundsOnReceiptFacts:
         return {pk: {**fact, "refunded": money_str(fact["refunded"])} for pk, fact in facts.items()}
 
 
+class SlipScan:
+    """The scan box's slip lookup: a return slip number (its QR / Code 128 code) opens the slip."""
+
+    name = "returns"
+
+    def find(self, *, term, user):
+        from django.urls import reverse
+
+        from servicedesk.extensions import ScanHit
+
+        from .models import ReturnRequest
+
+        if not (term.upper().startswith("TH") and user.has_perm("returns.view_returnrequest")):
+            return []
+        return [ScanHit(_("Return slip"), rr.number, reverse("admin:returns_returnrequest_change", args=[rr.pk]),
+                        f"{rr.get_status_display()} · {rr.refund_amount:.2f}")
+                for rr in ReturnRequest.objects.filter(number=term.upper())[:2]]
+
+
 def register() -> None:
     from servicedesk import extensions
 
     extensions.receipt_facts.register(RefundsOnReceiptFacts())
+    extensions.scan_lookups.register(SlipScan())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode import createBarcodeDrawing
@@ -19,6 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicedesk.money import money_str
+from servicedesk.responses import pdf_response
 
 FONT = "STSong-Light"
 if FONT not in pdfmetrics.getRegisteredFontNames():
@@ -118,3 +120,15 @@ def return_slip_pdf(return_request) -> bytes:
         story += _copy(return_request, copy)
     doc.build(story)
     return buffer.getvalue()
+
+
+def return_slip_response(*, pk: int) -> HttpResponse:
+    """The three-copy slip as an inline PDF, the same answer for the admin page and the API (404 unknown)."""
+    from . import selectors
+    from .models import ReturnRequest
+
+    try:
+        rr = selectors.return_detail(pk=pk)
+    except ReturnRequest.DoesNotExist:
+        raise Http404 from None
+    return pdf_response(return_slip_pdf(rr), filename=f"{rr.number}.pdf")

@@ -5,20 +5,27 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import gettext as _
 
 from receipts.models import Receipt
-from servicedesk.errors import RuleViolation
+from servicedesk.policies import policy_in_force
 
 from .choices import ReturnReason, ReturnStatus
 from .models import ReturnLine, ReturnPolicy, ReturnRequest
 
 
 def return_policy_in_force(*, on: date) -> ReturnPolicy:
-    policy = ReturnPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-    if policy is None:
-        raise RuleViolation(_("No return policy is in force on %(day)s.") % {"day": on}, code="no_policy")
-    return policy
+    return policy_in_force(ReturnPolicy, at=on)  # the one lookup and fallback (servicedesk/policies.py)
+
+
+def receipt_for_return(*, side: str, number: str) -> Receipt | None:
+    """The receipt the clerk scanned. The number says its side (an `M…` receipt is the supermarket's), so a
+    side picked wrongly on the form does not hide it: when the chosen side has no such number but exactly
+    one side does, that one is meant."""
+    receipt = Receipt.objects.filter(side=side, number=number).first()
+    if receipt is None:
+        found = list(Receipt.objects.filter(number=number)[:2])
+        receipt = found[0] if len(found) == 1 else None
+    return receipt
 
 
 def returned_quantities(*, receipt: Receipt, excluding: ReturnRequest | None = None) -> dict[int, int]:

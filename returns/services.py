@@ -7,15 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.services import stored_value_refund
-from receipts.choices import PaymentMethod
 from receipts.models import Receipt
 from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
+from servicedesk.extensions import refund_pay
 from servicedesk.numbering import number_next
+from servicedesk.selectors import users_with_perm
 
 from . import clawback, events, explain, rules, selectors
 from .choices import STORE_AT_FAULT_REASONS, ReturnKind, ReturnStatus
@@ -172,8 +171,8 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
                            cash_amount=i.cash_amount) for i in items])
         if items:
             events.return_clawed_back_event(return_request=rr, user=user, items=items)
-        if rr.payment_method == PaymentMethod.STORED_VALUE:  # refund by the original payment method (R-RET-12)
-            stored_value_refund(receipt=rr.receipt, amount=rr.net_refund, reference=rr.number, user=user)
+        # Refund by the original payment method (R-RET-12): stored value goes back onto the card (members).
+        refund_pay(receipt=rr.receipt, amount=rr.net_refund, reference=rr.number, user=user)
     rr.save(update_fields=update)
     events.return_signed_event(return_request=rr, step=step, user=user)
     if rr.status == ReturnStatus.AWAITING_APPROVAL:
@@ -186,7 +185,6 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
 def return_approvers_notify(*, return_request: ReturnRequest) -> int:
     """Tell the people who may approve this slip (R-RET-11 level, never its creator) that it waits for them.
     In-app only, once per slip and person."""
-    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     from servicedesk.services import notification_send
@@ -194,11 +192,7 @@ def return_approvers_notify(*, return_request: ReturnRequest) -> int:
     if return_request.status != ReturnStatus.AWAITING_APPROVAL:
         return 0
     codename = "approve_over_limit" if return_request.approval_level == "ops_manager" else "approve_return"
-    approvers = (get_user_model().objects.filter(is_active=True)
-                 .filter(Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="returns")
-                         | Q(user_permissions__codename=codename,
-                             user_permissions__content_type__app_label="returns"))
-                 .exclude(pk=return_request.created_by_id).distinct())
+    approvers = users_with_perm(f"returns.{codename}").exclude(pk=return_request.created_by_id)
     url = reverse("admin:returns_returnrequest_queue")
     sent = 0
     for approver in approvers:

@@ -14,6 +14,7 @@ from .admin_tools import ReadOnlyInline
 from .errors import DomainError
 from .forms import HandoverWriteForm
 from .models import HandoverEntry, HandoverEvent, HandoverItem, Notification, SchedulerHeartbeat
+from .roles import user_has_role
 
 
 class HandoverItemInline(ReadOnlyInline):
@@ -123,7 +124,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(recipient=request.user)
+        return qs if user_has_role(request.user, "admin") else qs.filter(recipient=request.user)  # roles.py decides
 
     def has_add_permission(self, request):
         return False

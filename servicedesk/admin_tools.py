@@ -99,3 +99,42 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     extra = 0
     can_delete = False
+
+
+def confirmation_page(request, *, title: str, lines: list[tuple[str, str]], action_url: str, cancel_url: str,
+                      confirm_label: str, warning: str = ""):
+    """The second step before anything irreversible (refund, voucher issue, redemption, card block and
+    replacement…): what is about to happen, with the amounts, and one button that posts the same form
+    again with `confirm=1`. Works without JavaScript; nothing is written until the user confirms."""
+    from django.contrib import admin as django_admin
+    from django.template.response import TemplateResponse
+
+    fields = [(key, value) for key, values in request.POST.lists() if key not in ("csrfmiddlewaretoken", "confirm")
+              for value in values]
+    context = {**django_admin.site.each_context(request), "title": title, "lines": lines, "fields": fields,
+               "action_url": action_url, "cancel_url": cancel_url, "confirm_label": confirm_label, "warning": warning}
+    return TemplateResponse(request, "servicedesk/confirm.html", context)
+
+
+def confirmed(request) -> bool:
+    return request.POST.get("confirm") == "1"
+
+
+def readable_parameters(parameters, *, labels: dict, values: dict | None = None) -> str:
+    """An event's or a slip's JSON as words for people: each key by its translated label, each coded value
+    by its label (statuses, steps, sources), lists joined, booleans as ✓/✗ — never a JSON blob."""
+    from django.utils.html import format_html_join
+
+    values = values or {}
+
+    def word(key, value):
+        if isinstance(value, bool):
+            return "✓" if value else "✗"
+        if isinstance(value, list | tuple):
+            return ", ".join(str(word(key, v)) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{labels.get(k, k)} {word(k, v)}" for k, v in value.items())
+        return values.get(key, {}).get(value, value)
+
+    items = [(labels.get(k, k), word(k, v)) for k, v in (parameters or {}).items()]
+    return format_html_join("", "<span class=\"desk-param\">{}: {}</span> ", items) if items else "—"

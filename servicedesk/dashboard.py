@@ -1,6 +1,7 @@
-"""Desk dashboard tiles. Each app contributes tiles from `<app>/dashboard.py`:
+"""Desk dashboard tiles and counter tasks. Each app contributes from `<app>/dashboard.py`:
 
-    def tiles(request) -> list[Tile]: ...
+    def tiles(request) -> list[Tile]: ...     # the user's queues and clocks
+    def tasks(request) -> list[Task]: ...     # counter tasks the user may start (large buttons on the home)
 
 A tile shows real counts and links; an app with nothing to show returns no tile. Tiles are built
 per request for the logged-in user, so each role sees only what it may act on.
@@ -29,15 +30,43 @@ class Tile:
     order: int = 100
 
 
-def collect_tiles(request) -> list[Tile]:
+@dataclass(frozen=True)
+class Task:
+    """A counter task one click from home (enrol, voucher, gift, invoice, complaint, return, …)."""
+
+    label: str
+    url: str
+    order: int = 100
+    hint: str = ""
+
+
+def _collect(name: str, request) -> list:
     from .plugins import app_modules
 
-    tiles: list[Tile] = []
+    found: list = []
     for _label, module in app_modules("dashboard"):
-        provider = getattr(module, "tiles", None)
+        provider = getattr(module, name, None)
         if provider is not None:
-            tiles.extend(provider(request))
-    return sorted(tiles, key=lambda t: t.order)
+            found.extend(provider(request))
+    return sorted(found, key=lambda item: item.order)
+
+
+def collect_tiles(request) -> list[Tile]:
+    return _collect("tiles", request)
+
+
+def collect_tasks(request) -> list[Task]:
+    return _collect("tasks", request)
+
+
+def tasks(request) -> list[Task]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not request.user.has_perm("servicedesk.add_handoverentry"):
+        return []
+    return [Task(_("Shift handover"), reverse("admin:servicedesk_handoverentry_desk"), order=90,
+                 hint=_("Read, acknowledge and write the handover book"))]
 
 
 def tiles(request) -> list[Tile]:

@@ -18,7 +18,9 @@ one of the protocols below from its `AppConfig.ready()` — never at import time
 | `receipt_hooks`   | receipts.services.receipt_ingest  | the ingest transaction                   |
 | `receipt_facts`   | the receipt API and page          | reads, one call per page of receipts     |
 | `refund_sources`  | returns (quote; refund step)      | the quote (no writes); the refund's transaction |
+| `refund_payouts`  | returns (refund step)             | the refund's transaction                  |
 | `ledger_checks`   | verify_ledgers, the test suite    | a read of balances against their ledgers |
+| `scan_lookups`    | the scan box in every page's header | a GET: exact indexed lookups            |
 | `admin_inlines`   | an app's ModelAdmin.get_inlines   | the admin change page of the target model |
 | `page_panels`     | counter pages (Member 360, …)     | the page's template context               |
 
@@ -186,7 +188,23 @@ class RefundSource(Protocol):
     def apply(self, ctx: RefundContext) -> list[RefundItem]: ...
 
 
+class RefundPayout(Protocol):
+    """Pays a refund back by the receipt's original payment method when an app holds that money
+    (members: stored value onto the card, R-RET-12, R-RBT-4). `pay` answers True when it paid; inside the
+    refund's transaction, idempotent per `reference`. A refund no payout claims is paid at the cash desk."""
+
+    name: str
+
+    def pay(self, *, receipt: Any, amount: Decimal, reference: str, user: Any) -> bool: ...
+
+
 refund_sources: Registry[RefundSource] = Registry("refund_sources")
+refund_payouts: Registry[RefundPayout] = Registry("refund_payouts")
+
+
+def refund_pay(*, receipt: Any, amount: Decimal, reference: str, user: Any) -> bool:
+    """Let the app that holds the receipt's payment method pay the refund back (the first that does)."""
+    return any(payout.pay(receipt=receipt, amount=amount, reference=reference, user=user) for payout in refund_payouts)
 
 
 def refund_quote(ctx: RefundContext) -> list[RefundItem]:
@@ -216,6 +234,39 @@ ledger_checks: Registry[LedgerCheck] = Registry("ledger_checks")
 def ledger_mismatches() -> dict[str, list[str]]:
     """{check name: mismatches} for every check that found something."""
     return {check.name: found for check in ledger_checks if (found := check.mismatches())}
+
+
+# ---------------------------------------------------------------- the scan box
+
+@dataclass(frozen=True)
+class ScanHit:
+    """One record a scanned or typed number, phone or name opens: what it is, how to tell it apart from a
+    namesake (masked phone, tier, date), and where it opens."""
+
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+
+
+class ScanLookup(Protocol):
+    """Recognises a term by its shape (a card, receipt, complaint, slip, invoice or lost-property number, a
+    phone, a name) and finds what the user may open. Answers [] when the shape is not its own; exact
+    lookups on indexed keys only, so a scan costs a few indexed queries whatever the data size."""
+
+    name: str
+
+    def find(self, *, term: str, user: Any) -> list[ScanHit]: ...
+
+
+scan_lookups: Registry[ScanLookup] = Registry("scan_lookups")
+
+
+def scan(term: str, *, user: Any) -> list[ScanHit]:
+    term = (term or "").strip()
+    if not term:
+        return []
+    return [hit for lookup in scan_lookups for hit in lookup.find(term=term, user=user)]
 
 
 # ---------------------------------------------------------------- pages

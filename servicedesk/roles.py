@@ -31,9 +31,10 @@ class Role:
     is_superuser: bool = False
 
 
-# Everyone at the desk reads the desk's records, with members' phone and ID numbers masked: only the
-# desk supervisor (and admin) sees them in full, and every such view is logged (R-VIP-7).
-_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked",)
+# Everyone at the desk reads the desk's records, with members' phone and ID numbers and complainants'
+# phone numbers masked: only the desk supervisor (and admin) sees them in full, and every such view is
+# logged (R-VIP-7). The desk supervisor gets complaints.view_unmasked back through "complaints.*".
+_DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-complaints.view_unmasked")
 
 ROLES: dict[str, Role] = {
     role.name: role
@@ -92,6 +93,7 @@ ROLES: dict[str, Role] = {
                 "members.*",
                 "members.view_unmasked",  # R-VIP-7: the supervisor may see full phone and ID numbers
                 "complaints.*",
+                "-complaints.approve_serious",  # R-CMP-4: serious and level-2 cases are the GM's
                 "returns.add_returnrequest",
                 "gifts.*",
                 "invoices.*",
@@ -122,6 +124,7 @@ ROLES: dict[str, Role] = {
                 "returns.approve_return",
                 "returns.approve_over_limit",  # R-RET-11: above the supervisor limit
                 "complaints.approve_handling",
+                "complaints.approve_serious",  # R-CMP-4: serious and level-2 cases
                 "complaints.answer_feedback",
                 "servicedesk.change_notification",
                 "desk.see_desk_reports",  # R-DESK-4

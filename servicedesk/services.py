@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -109,6 +111,71 @@ def notification_send(*, recipient, title: str, body: str = "", url: str = "", k
             lambda: send_mail(title, f"{body}\n{url}".strip(), None, [recipient.email], fail_silently=True)
         )
     return note
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    """One notification to write in bulk (notifications_send_bulk)."""
+
+    recipient: Any
+    title: str
+    body: str = ""
+    url: str = ""
+    key: str = ""
+
+
+def notifications_send_bulk(drafts: Iterable[NotificationDraft], *, chunk: int = 1000) -> list[Notification]:
+    """Write many in-app notifications with one existence query and one INSERT per `chunk`; a draft
+    whose (recipient, key) is already stored is skipped, so a job running twice notifies once (the
+    unique constraint backs this up: the INSERT ignores conflicts). Returns the new notifications (their
+    primary keys may be unset). Sends no e-mail: the caller sends one digest per recipient
+    (notifications_email_digest)."""
+    new: list[Notification] = []
+    drafts = list(drafts)
+    for start in range(0, len(drafts), chunk):
+        part = drafts[start:start + chunk]
+        keyed = [d for d in part if d.key]
+        stored = set()
+        if keyed:
+            stored = set(Notification.objects.filter(recipient_id__in={d.recipient.pk for d in keyed},
+                                                     key__in={d.key for d in keyed})
+                         .values_list("recipient_id", "key"))
+        rows = []
+        for d in part:
+            pair = (d.recipient.pk, d.key)
+            if d.key and pair in stored:
+                continue
+            if d.key:
+                stored.add(pair)  # the same draft twice in one call: once
+            rows.append(Notification(recipient=d.recipient, title=d.title[:200], body=d.body, url=d.url, key=d.key))
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        new += rows
+    return new
+
+
+def notifications_email_digest(notifications: Iterable[Notification]) -> int:
+    """One e-mail per recipient (with an address) for the given new notifications, sent once the
+    transaction commits: a single one keeps its own title; several are listed under the first title
+    and the count of the others.
+    Returns how many e-mails are queued."""
+    by_recipient: dict[int, list[Notification]] = {}
+    for note in notifications:
+        by_recipient.setdefault(note.recipient.pk, []).append(note)
+    queued = 0
+    for notes in by_recipient.values():
+        recipient = notes[0].recipient
+        if not recipient.email:
+            continue
+        if len(notes) == 1:
+            subject, text = notes[0].title, f"{notes[0].body}\n{notes[0].url}".strip()
+        else:  # the first title and how many more (the titles are already in the recipient's language)
+            subject = f"{notes[0].title} (+{len(notes) - 1})"
+            text = "\n\n".join(f"{n.title}\n{n.body}\n{n.url}".strip() for n in notes)
+        transaction.on_commit(
+            lambda subject=subject, text=text, to=recipient.email: send_mail(subject, text, None, [to], fail_silently=True)
+        )
+        queued += 1
+    return queued
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:

@@ -74,15 +74,9 @@ class RouteSerializer(serializers.Serializer):
                                               allow_null=True, default=None)
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
     reply = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate(self, attrs):
-        if attrs["valid"] and attrs.get("department") is None:
-            raise serializers.ValidationError({"department": [serializers.ErrorDetail(
-                _("A valid complaint goes to a department."), code="R-CMP-2")]})
-        if not attrs["valid"] and not attrs.get("reply", "").strip():
-            raise serializers.ValidationError({"reply": [serializers.ErrorDetail(
-                _("A complaint judged not valid is answered to the customer."), code="R-CMP-3")]})
-        return attrs
+    # R-CMP-6: a reply with a never-use phrase is refused (400 R-CMP-6) unless the sender confirms it
+    confirm_flagged = serializers.BooleanField(required=False, default=False)
+    # (department required when valid, R-CMP-2, and a reply when not, R-CMP-3: the service decides)
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -97,6 +91,7 @@ class InstructionSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.Serializer):
     reply = serializers.CharField()
+    confirm_flagged = serializers.BooleanField(required=False, default=False)  # R-CMP-6, as for route
 
 
 class NoteSerializer(serializers.Serializer):
@@ -141,6 +136,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     receipt = serializers.SerializerMethodField()
     recorded_by = serializers.StringRelatedField()
     allowed_actions = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -156,6 +152,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
     @extend_schema_field(ComplaintReceiptRefSerializer(allow_null=True))
     def get_receipt(self, obj):
         return {"side": obj.receipt.side, "number": obj.receipt.number} if obj.receipt_id else None
+
+    def get_phone(self, obj) -> str:
+        """Masked (138****5678) unless the view put the user's unmasked numbers in the context (logged)."""
+        return self.context.get("phones", {}).get(obj.pk) or obj.masked_phone
 
     def get_allowed_actions(self, obj) -> list[str]:
         return rules.allowed_actions(obj.status)

@@ -55,8 +55,18 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         qs = Complaint.objects.select_related("department", "receipt", "recorded_by").order_by("-received_at", "-id")
         return selectors.complaints_visible_to(user=self.request.user, queryset=qs)
 
+    def get_serializer(self, *args, **kwargs):
+        """Complainants' phones as the user may see them, one lookup (and one log INSERT) per page."""
+        if args and self.get_serializer_class() is s.ComplaintSerializer:
+            tickets = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(), "phones": selectors.complaint_phones_for(
+                complaints=tickets, user=self.request.user, context=f"API {self.action}")}
+            if kwargs.get("many"):
+                args = (tickets, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
     def _answer(self, complaint):
-        return Response(s.ComplaintSerializer(self.get_queryset().get(pk=complaint.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(request=s.ComplaintCreateSerializer, responses={201: s.ComplaintCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -163,8 +173,9 @@ class ReplyPhraseViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.reply_phrases(q=self.request.query_params.get("q", ""),
-                                       scene=self.request.query_params.get("scene", ""))[:50]
+        qs = selectors.reply_phrases(q=self.request.query_params.get("q", ""),
+                                     scene=self.request.query_params.get("scene", ""))
+        return qs[:50] if self.action == "list" else qs  # a sliced queryset cannot look one phrase up
 
 
 class DraftCheckApi(APIView):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from receipts.models import Receipt
-from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
+from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin, confirmation_page, confirmed
 from servicedesk.errors import DomainError
 from servicedesk.extensions import panels_for
 
@@ -136,6 +136,8 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             "vouchers": list(card.vouchers.order_by("-id")[:5]),
             # sections other apps add (birthday gift due, gift wrapping…): servicedesk.extensions.page_panels
             "panels": panels_for(target="members.card", obj=card, request=request),
+            # a blocked or replaced card leads to the card now carrying its balances (R-CARD-1/2)
+            "current_card": selectors.card_current(card=card) if card.status != "active" else None,
         }
 
     def member360_action(self, request, card_number, action):
@@ -143,14 +145,18 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         card = get_object_or_404(Card.objects.select_related("member"), card_number=card_number)
         forms = {"voucher": VoucherForm, "redeem": RedeemForm, "adjust": AdjustForm, "replace": ReplaceForm}
-        if action not in forms:
-            raise PermissionDenied
+        needs = {"voucher": "members.redeem_points", "redeem": "members.redeem_points",
+                 "adjust": "members.adjust_points", "replace": "members.replace_card"}
+        if action not in forms or not request.user.has_perm(needs[action]):
+            raise PermissionDenied  # before anything, the confirmation step included
         form = forms[action](request.POST)
         target = reverse("admin:members_card_360") + f"?card={card.card_number}"
         if not form.is_valid():
             messages.error(request, "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
             return redirect(target)
         d = form.cleaned_data
+        if action != "adjust" and not confirmed(request):
+            return self._member360_confirm(request, card=card, action=action, data=d, cancel_url=target)
         try:
             if action == "voucher":
                 voucher = services.voucher_exchange(card=card, points=d["points"], user=request.user)
@@ -171,6 +177,34 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 raise PermissionDenied from exc
             messages.error(request, f"{exc.detail} ({exc.code})")
         return redirect(target)
+
+    def _member360_confirm(self, request, *, card: Card, action: str, data: dict, cancel_url: str):
+        """What the voucher, redemption or replacement is about to do, with its amounts (nothing written yet)."""
+        policy = selectors.policy_at(at=timezone.now())
+        who = (_("Card"), f"{card.member.name} — {card.card_number} ({card.get_tier_display()})")
+        url = reverse("admin:members_card_360_action", args=[card.card_number, action])
+        if action == "voucher":
+            value = rules.voucher_value(points=int(data["points"]), table=policy.vouchers)
+            lines = [who, (_("Supermarket points deducted"), str(data["points"])),
+                     (_("Voucher value"), f"{value:.2f}" if value is not None else _("not on the voucher table")),
+                     (_("Supermarket points after"), str(card.market_points - int(data["points"])))]
+            return confirmation_page(request, title=_("Issue a goods voucher?"), lines=lines, action_url=url,
+                                     cancel_url=cancel_url, confirm_label=_("Issue the voucher"))
+        if action == "redeem":
+            lines = [who, (_("Department-store points redeemed"), str(data["points"])),
+                     (_("For"), data["reference"]), (_("Points after"), str(card.dept_points - int(data["points"])))]
+            return confirmation_page(request, title=_("Redeem points for a gift?"), lines=lines, action_url=url,
+                                     cancel_url=cancel_url, confirm_label=_("Redeem the points"))
+        lost = data["reason"] == "lost"
+        lines = [who, (_("Reason"), dict(ReplaceForm.base_fields["reason"].choices).get(data["reason"], data["reason"])),
+                 (_("Fee"), f"{policy.card_fee:.2f}" if lost else "0.00"),
+                 (_("The old card"), _("is blocked at once (R-CARD-1)") if lost else _("is replaced (R-CARD-2)")),
+                 (_("Balances moved to the new card"),
+                  _("%(d)s dept points, %(m)s market points, %(s)s stored value")
+                  % {"d": card.dept_points, "m": card.market_points, "s": f"{card.stored_value:.2f}"})]
+        return confirmation_page(request, title=_("Block and replace this card?") if lost else _("Replace this card?"),
+                                 lines=lines, action_url=url, cancel_url=cancel_url,
+                                 confirm_label=_("Block and issue a new card") if lost else _("Issue a new card"))
 
     # ---- enrolment counter page
 
@@ -206,27 +240,11 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         kind = request.GET.get("kind", QualificationKind.DAILY_SPEND)
         keys = parse_receipt_keys(request.GET.get("receipts", ""))
-        found, missing, used = [], [], []
-        for side, number in keys[:50]:
-            receipt = Receipt.objects.filter(side=side, number=number).first()
-            if receipt is None:
-                missing.append(number)
-                continue
-            found.append(receipt)
-            if receipt.qualified_cards.exists():
-                used.append(number)
-        total = sum((r.total for r in found), 0)
-        days = sorted({r.business_date.isoformat() for r in found})
-        if kind == QualificationKind.LEGACY_CARD:
-            result = {"tier": "gold", "cards": 1, "rule": "R-VIP-5"}
-        else:
-            try:
-                q = rules.qualification_for(kind=kind, total=total, policy=selectors.policy_at(at=timezone.now()))
-            except ValueError:
-                return JsonResponse({"error": "kind"}, status=400)
-            result = {"tier": q.tier, "cards": q.cards, "rule": q.rule}
-        return JsonResponse({"total": f"{total:.2f}", "days": days, "missing": missing, "used": used,
-                             "ok": bool(result["tier"]) and not missing and len(days) <= 1 and not used, **result})
+        try:
+            preview = selectors.qualification_preview(kind=kind, keys=keys, now=timezone.now())
+        except ValueError:
+            return JsonResponse({"error": "kind"}, status=400)
+        return JsonResponse(preview)
 
     def application_pdf_view(self, request, card_number):
         card = get_object_or_404(Card.objects.select_related("member", "issued_by"), card_number=card_number)

@@ -22,24 +22,13 @@ from ..models import (
 
 # ---------------------------------------------------------------- policy
 
-class CategoryRateInline(admin.TabularInline):
-    model = CategoryRate
-    extra = 0
+def _policy_rows_inline(row_model) -> type:
+    """The rows of a policy version (rates, brackets, voucher table), edited on the version's page."""
+    return type(f"{row_model.__name__}Inline", (admin.TabularInline,), {"model": row_model, "extra": 0})
 
 
-class CounterRateInline(admin.TabularInline):
-    model = CounterRate
-    extra = 0
-
-
-class RebateBracketInline(admin.TabularInline):
-    model = RebateBracket
-    extra = 0
-
-
-class VoucherRateInline(admin.TabularInline):
-    model = VoucherRate
-    extra = 0
+CategoryRateInline, CounterRateInline, RebateBracketInline, VoucherRateInline = (
+    _policy_rows_inline(m) for m in (CategoryRate, CounterRate, RebateBracket, VoucherRate))
 
 
 @admin.register(MemberPolicy)

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,8 +8,8 @@ from servicedesk.api.permissions import HasPerms
 
 from .. import selectors, services
 from ..filters import ReturnRequestFilter
-from ..models import ReturnPolicy, ReturnRequest
-from ..pdf import return_slip_pdf
+from ..models import ReturnPolicy
+from ..pdf import return_slip_response
 from .serializers import (
     RejectSerializer,
     ReturnInputSerializer,
@@ -90,15 +89,7 @@ class ReturnSlipPdfApi(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk: int):
-        try:
-            rr = selectors.return_detail(pk=pk)
-        except ReturnRequest.DoesNotExist:
-            from django.http import Http404
-
-            raise Http404 from None
-        response = HttpResponse(return_slip_pdf(rr), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{rr.number}.pdf"'
-        return response
+        return return_slip_response(pk=pk)
 
 
 class ReturnPolicyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -361,3 +361,86 @@ def test_r_cmp_2_escalation_also_emails_the_supervisor(receive, supervisor, djan
     with django_capture_on_commit_callbacks(execute=True):
         assert _run(datetime(2026, 11, 24, 10, 0, tzinfo=SH)) == 1
     assert [m.to for m in mail.outbox] == [[supervisor.email]] and c.number in mail.outbox[0].subject
+
+
+def test_r_cmp_2_escalation_recipients_follow_the_permission_not_the_group(receive, user_in_role, supervisor, ops):
+    """Level 1 → whoever holds complaints.supervise_complaints (the desk supervisor's), level 2 → whoever
+    holds complaints.approve_serious (the GM's); a clerk given the level-1 permission directly is told too."""
+    from django.contrib.auth.models import Permission
+
+    deputy = user_in_role("clerk")
+    deputy.user_permissions.add(Permission.objects.get(codename="supervise_complaints"))
+    user_in_role("admin")  # holds everything, but is nobody's desk duty: not told
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        receive()
+    assert _run(datetime(2026, 11, 24, 10, 0, tzinfo=SH)) == 1
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == sorted(
+        [supervisor.username, deputy.username])
+    assert _run(datetime(2026, 11, 25, 10, 0, tzinfo=SH)) == 1
+    assert Notification.objects.filter(recipient=ops).count() == 1
+    assert Notification.objects.count() == 3
+
+
+def test_r_cmp_4_gm_level_approval_is_the_approve_serious_permission(receive, clerk, department, dept_user, supervisor):
+    from django.contrib.auth.models import Permission
+
+    c = receive(serious=True)
+    c = services.complaint_route(complaint=c, user=supervisor, valid=True, department=department)
+    c = services.complaint_feedback(complaint=c, user=dept_user, investigation="查", result="属实", proposed_handling="退货")
+    with pytest.raises(NotAllowed) as exc:
+        services.complaint_approve(complaint=c, user=supervisor)
+    assert exc.value.code == "R-CMP-4"
+    supervisor.user_permissions.add(Permission.objects.get(codename="approve_serious"))
+    supervisor = type(supervisor).objects.get(pk=supervisor.pk)  # fresh permission cache
+    assert services.complaint_approve(complaint=c, user=supervisor).status == "awaiting_notice"
+
+
+def test_r_cmp_6_never_use_phrase_refused_by_the_service_unless_confirmed(receive, clerk):
+    c = receive()
+    with pytest.raises(RuleViolation) as exc:
+        services.complaint_route(complaint=c, user=clerk, valid=False, reply="你搞错了，找厂家去")
+    assert exc.value.code == "R-CMP-6" and exc.value.fields == {"reply": ["你搞错了", "找厂家去"]}
+    c.refresh_from_db()
+    assert c.status == ComplaintStatus.AWAITING_ROUTING
+    c = services.complaint_route(complaint=c, user=clerk, valid=False, reply="你搞错了", confirm_flagged=True)
+    assert c.status == ComplaintStatus.CLOSED
+    assert c.events.last().parameters["flagged"] == ["你搞错了"]
+
+
+def test_ticket_steps_each_have_a_service_and_a_permission(receive, clerk, supervisor):
+    from complaints import rules
+
+    assert set(services._STEPS) == set(rules.TICKET_STEP_PERMISSIONS)
+    c = receive()
+    with pytest.raises(NotAllowed):
+        services.complaint_step(complaint=c, user=clerk, step="approve", data={"instruction": ""})
+    with pytest.raises(NotAllowed):
+        services.complaint_step(complaint=c, user=clerk, step="delete_everything", data={})
+    routed = services.complaint_step(complaint=c, user=clerk, step="route",
+                                     data={"valid": False, "department": None, "opinion": "", "reply": "已向顾客说明"})
+    assert routed.status == ComplaintStatus.CLOSED
+
+
+def test_ticket_steps_offered_follow_status_and_permissions(receive, clerk, supervisor, dept_user, department, ops):
+    from complaints import selectors
+
+    c = receive()
+    assert selectors.ticket_steps_for(complaint=c, user=clerk) == ["route", "record", "supplier"]
+    assert selectors.ticket_steps_for(complaint=c, user=dept_user) == []
+    c = services.complaint_route(complaint=c, user=clerk, valid=True, department=department)
+    assert selectors.ticket_steps_for(complaint=c, user=dept_user) == ["feedback"]
+    c = services.complaint_feedback(complaint=c, user=dept_user, investigation="查", result="属实", proposed_handling="退")
+    assert "approve" in selectors.ticket_steps_for(complaint=c, user=ops)
+    assert "approve" not in selectors.ticket_steps_for(complaint=c, user=clerk)
+
+
+def test_r_cmp_2_escalation_run_sends_one_digest_per_recipient(receive, supervisor, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SH), tick=False):
+        tickets = [receive() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run(datetime(2026, 11, 24, 10, 0, tzinfo=SH)) == 3
+    assert [m.to for m in mail.outbox] == [[supervisor.email]]
+    assert mail.outbox[0].subject.endswith("not routed (+2)") and all(t.number in mail.outbox[0].body for t in tickets)
+    assert Notification.objects.filter(recipient=supervisor).count() == 3

@@ -48,20 +48,16 @@ def test_member_360_finds_by_card_phone_name_in_bounded_queries(client, supervis
     assert c.get(url, {"q": "李"}).context["card"] == card  # name prefix after exact matches
 
 
-def test_member_360_forbidden_for_cashier_and_dept_supervisor(client, user_in_role):
-    card = CardFactory(member=MemberFactory(phone="13912345678"))
-    cashier = user_in_role("cashier")
-    c = logged_in(client, user_in_role("dept_supervisor"))
-    assert card.member.masked_phone == "139****5678"
-    assert c.get(reverse("admin:members_card_360"), {"q": card.card_number}).status_code == 403
-    c.force_login(cashier)  # cashiers read members through the tills, not the desk's Member 360
-    assert c.get(reverse("admin:members_card_360"), {"card": card.card_number}).status_code == 403
-
-
-def test_member_360_voucher_action(client, clerk):
+def test_member_360_voucher_action_asks_first_with_the_value(client, clerk):
     card = card_with_balance(market=1000)
     c = logged_in(client, clerk)
-    r = c.post(reverse("admin:members_card_360_action", args=[card.card_number, "voucher"]), {"points": 1000})
+    url = reverse("admin:members_card_360_action", args=[card.card_number, "voucher"])
+    ask = c.post(url, {"points": 1000})
+    html = ask.content.decode()
+    assert ask.status_code == 200 and 'id="confirm-summary"' in html
+    assert "60.00" in html and "1000" in html  # R-RBT-2: 1,000 points → a 60.00 voucher, said before it happens
+    assert Card.objects.get(pk=card.pk).market_points == 1000 and not card.vouchers.exists()  # nothing written yet
+    r = c.post(url, {"points": 1000, "confirm": "1"})
     assert r.status_code == 302
     assert Card.objects.get(pk=card.pk).market_points == 0
     voucher = card.vouchers.get()
@@ -219,3 +215,38 @@ def test_policy_in_force_is_read_only_and_copied_into_a_new_version(client, supe
     assert new.effective_from > timezone.now()
     assert CategoryRate.objects.filter(policy=new).count() == CategoryRate.objects.filter(policy=policy).count()
     assert c.get(reverse("admin:members_memberpolicy_change", args=[new.pk])).context["has_change_permission"] is True
+
+
+def test_r_vip_2_live_check_lets_a_group_purchase_receipt_qualify_its_next_card(client, clerk, card_stock):
+    """The live check applies the service's own reuse rule: a group purchase (R-VIP-2) qualifies several cards."""
+    from members.choices import QualificationKind
+    from members.models import QualificationUse
+
+    receipt = ReceiptFactory(total=D("20000.00"), number="D20261123-000009")
+    card = CardFactory()
+    QualificationUse.objects.create(receipt=receipt, card=card, kind=QualificationKind.GROUP_PURCHASE)
+    c = logged_in(client, clerk)
+    group = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "group_purchase"}).json()
+    daily = c.get(reverse("admin:members_card_enrol_check"), {"receipts": receipt.number, "kind": "daily_spend"}).json()
+    assert group["used"] == [] and daily["used"] == [receipt.number] and daily["ok"] is False
+
+
+def test_r_card_1_lost_card_block_asks_first_with_the_fee(client, clerk, card_stock):
+    card = card_with_balance(dept=120, member=MemberFactory(id_number="11010519491231002X"))
+    c = logged_in(client, clerk)
+    url = reverse("admin:members_card_360_action", args=[card.card_number, "replace"])
+    ask = c.post(url, {"reason": "lost", "id_number": "11010519491231002X"})
+    assert ask.status_code == 200 and "5.00" in ask.content.decode() and "120" in ask.content.decode()
+    assert Card.objects.get(pk=card.pk).status == "active"
+    c.post(url, {"reason": "lost", "id_number": "11010519491231002X", "confirm": "1"})
+    assert Card.objects.get(pk=card.pk).status == "blocked"
+
+
+def test_r_card_1_a_blocked_card_leads_to_its_replacement(client, clerk, card_stock):
+    from members import services
+
+    card = card_with_balance(dept=120, member=MemberFactory(id_number="11010519491231002X"))
+    new = services.card_replace(card=card, reason="lost", id_number="11010519491231002X", user=clerk).new_card
+    c = logged_in(client, clerk)
+    html = c.get(reverse("admin:members_card_360"), {"card": card.card_number}).content.decode()
+    assert 'id="member-360-replaced"' in html and f"?card={new.card_number}" in html

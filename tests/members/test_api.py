@@ -211,10 +211,3 @@ def test_r_vip_8_pricing_quote(api_as, user_in_role, db):
     assert r.json()["total"] == "2310.00"
     bad = api_as(user_in_role("pos")).post("/api/v1/pricing/quote/", {"card_number": "nope", "lines": lines}, format="json")
     assert bad.json()["code"] == "card_not_usable"
-
-
-def test_wrong_role_403(api_as, user_in_role, db):
-    card = card_with_balance(market=700)
-    cashier = api_as(user_in_role("cashier"))
-    assert cashier.post(f"{URL}{card.card_number}/vouchers/", {"points": 600}, format="json").status_code == 403
-    assert cashier.post(URL, enrol_body(), format="json").status_code == 403

@@ -177,3 +177,11 @@ def test_r_ret_13_shortfall_cash_value_per_wallet():
     # the returns policy's value of a point: 0.01 a department-store point, 0.04 a supermarket point
     assert rules.shortfall_cash_value(shortfall_points=150, rate=Decimal("0.01")) == Decimal("1.50")
     assert rules.shortfall_cash_value(shortfall_points=150, rate=Decimal("0.04")) == Decimal("6.00")
+
+
+def test_r_vip_1_2_3_a_receipt_qualifies_one_daily_card_or_several_of_its_own_purchase_kind():
+    assert rules.qualification_reuse_refused(kind="daily_spend", earlier_kinds=set()) is False
+    assert rules.qualification_reuse_refused(kind="daily_spend", earlier_kinds={"daily_spend"}) is True
+    assert rules.qualification_reuse_refused(kind="group_purchase", earlier_kinds={"group_purchase"}) is False
+    assert rules.qualification_reuse_refused(kind="group_purchase", earlier_kinds={"daily_spend"}) is True
+    assert rules.qualification_reuse_refused(kind="prepaid_cards", earlier_kinds={"group_purchase"}) is True

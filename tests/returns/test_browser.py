@@ -41,6 +41,11 @@ def test_r_ret_12_chain_in_the_browser_with_four_signers(page, live_server, logi
         login(username)
         page.goto(change)
         page.click(f"#return-sign input[value={step}] + button")
+        if step == "refund":  # the cashier sees the money before paying it out, then confirms
+            page.wait_for_selector("#confirm-summary")
+            assert "268.00" in page.inner_text("#confirm-summary")  # the goods refund, said before it is paid
+            screenshot("return_refund_confirmation")
+            page.click("#confirm-button")
         page.wait_for_selector(".messagelist .success")
         logout()
 

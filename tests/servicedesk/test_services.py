@@ -5,7 +5,7 @@ import pytest
 from servicedesk import services
 from servicedesk.choices import HandoverEventType, HandoverItemStatus, Shift
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
-from servicedesk.models import HandoverItem
+from servicedesk.models import HandoverItem, Notification
 
 DAY = dt.date(2026, 11, 23)
 
@@ -81,3 +81,34 @@ def test_notification_with_key_is_sent_once_and_emailed(clerk, mailoutbox, djang
         again = services.notification_send(recipient=clerk, title="Escalated TS-1", key="esc:TS-1:1")
     assert first is not None and again is None
     assert len(mailoutbox) == 1 and mailoutbox[0].subject == "Escalated TS-1"
+
+
+@pytest.mark.django_db
+def test_notifications_send_bulk_writes_once_per_recipient_and_key(user_in_role, django_assert_max_num_queries):
+    from servicedesk.services import NotificationDraft, notifications_send_bulk
+
+    a, b = user_in_role("desk_supervisor"), user_in_role("ops_manager")
+    drafts = [NotificationDraft(recipient=a, title="t1", key="k1"), NotificationDraft(recipient=b, title="t1", key="k1"),
+              NotificationDraft(recipient=a, title="again", key="k1"), NotificationDraft(recipient=a, title="no key")]
+    with django_assert_max_num_queries(2):  # one existence query, one INSERT
+        new = notifications_send_bulk(drafts)
+    assert [(n.recipient, n.title) for n in new] == [(a, "t1"), (b, "t1"), (a, "no key")]
+    assert Notification.objects.count() == 3
+    again = notifications_send_bulk(drafts[:3])  # a job running twice
+    assert again == [] and Notification.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_notifications_email_digest_one_mail_per_recipient(user_in_role, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from servicedesk.services import NotificationDraft, notifications_email_digest, notifications_send_bulk
+
+    a, b = user_in_role("desk_supervisor"), user_in_role("ops_manager")
+    new = notifications_send_bulk([NotificationDraft(recipient=a, title=f"T{i}", key=f"k{i}") for i in range(3)]
+                                  + [NotificationDraft(recipient=b, title="only one", body="b", url="/x", key="k")])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_email_digest(new) == 2
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert by_to[a.email].subject == "T0 (+2)" and all(f"T{i}" in by_to[a.email].body for i in range(3))
+    assert by_to[b.email].subject == "only one" and by_to[b.email].body == "b\n/x"
