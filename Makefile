@@ -25,9 +25,11 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-# The whole suite on SQLite (the browser test runs when /usr/bin/chromium is installed).
+# The whole suite on SQLite; the browser tests (Chromium, live server) run after it in one process, where the
+# rows seeded by migrations are restored before each of them (they run when /usr/bin/chromium is installed).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"
+	$(BIN)/python -m pytest -p no:xdist -m browser
 
 # The same suite on PostgreSQL + Redis, with real Celery workers for the integration tests.
 test-pg: $(STAMP)

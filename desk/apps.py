@@ -8,3 +8,8 @@ class DeskConfig(AppConfig):
 
     name = "desk"
     verbose_name = _("Desk services")
+
+    def ready(self):
+        from .hooks import register
+
+        register()  # ledger checks of the deposit and supplies ledgers (servicedesk/extensions.py)

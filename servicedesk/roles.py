@@ -70,6 +70,20 @@ ROLES: dict[str, Role] = {
                 "invoices.issue_invoice",
                 "invoices.add_invoiceloss",  # R-INV-7: a loss is reported at once, by whoever finds it
                 "broadcast.add_urgentinsert",
+                # Desk services (R-DESK-2, R-DESK-3): counter work; reports, policy and the directory are the supervisor's.
+                "desk.add_enquiry",
+                "desk.add_umbrellaloan",
+                "desk.change_umbrellaloan",
+                "desk.add_depositcashcount",
+                "desk.add_supplyentry",
+                "desk.add_supplystocktake",
+                "desk.add_giftwrap",
+                "desk.add_deliveryrequest",
+                "desk.change_deliveryrequest",
+                "desk.add_lostproperty",
+                "desk.claim_lostproperty",
+                "desk.add_bagstorage",
+                "desk.change_bagstorage",
             ),
         ),
         Role(
@@ -90,6 +104,7 @@ ROLES: dict[str, Role] = {
                 "invoices.*",
                 "broadcast.*",
                 "finance.view_*",  # R-FIN: the desk supervisor reads the month page; only finance closes
+                "desk.*",  # R-DESK-2…4: directory, policy, forfeits, disposal, the weekly and monthly reports
             ),
         ),
         Role(
@@ -121,6 +136,7 @@ ROLES: dict[str, Role] = {
                 "complaints.approve_serious",  # R-CMP-4: serious and level-2 cases
                 "servicedesk.change_notification",
                 "invoices.receive_loss_reports",  # R-INV-7: the branch head (分管领导) gets lost-invoice reports
+                "desk.see_desk_reports",  # R-DESK-4
             ),
         ),
         Role(
