@@ -115,7 +115,7 @@ def test_closed_month_page_reads_the_snapshot_and_serves_the_frozen_files(client
     page = _page(client, month)
     assert page.context["ledgers"][0]["closing"] == "3000"
     frozen = [j for j in page.context["exports"] if j.close_id]
-    assert len(frozen) == 5
+    assert len(frozen) == 9  # CSV and XLSX of points, stored value, gifts and invoices, and the summary PDF
     job = ExportJob.objects.get(close__isnull=False, ledger="points", format="csv")
     one = b"".join(client.get(reverse("admin:finance_monthclose_download", args=[job.pk])).streaming_content)
     two = b"".join(client.get(reverse("admin:finance_monthclose_direct", args=[f"{month:%Y-%m}", "points", "csv"]))
