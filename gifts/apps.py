@@ -7,6 +7,8 @@ class GiftsConfig(AppConfig):
     verbose_name = _("Gifts")
 
     def ready(self):
+        from .finance import register as register_finance
         from .hooks import register
 
+        register_finance()  # the gift stock month ledger (servicedesk.extensions.month_ledgers, R-FIN-1/2)
         register()  # refund source, receipt facts, stock ledger check, receipt inline, Member 360 panel

@@ -1,9 +1,11 @@
 """State changes of gifts/, one function per business operation, each in one transaction.
 
-Stock (R-GIFT-2) moves only through the `gift_stock_*` writers below, one per ledger entry kind (so a
-finance period guard can be called there later): each locks the item row (`select_for_update`), refuses a
-move that would take it below zero, moves the cached on-hand with `F()` and appends the ledger entry with
-its running balance, all in the caller's transaction. The entry's `at` is always the server's clock."""
+Stock (R-GIFT-2) moves only through the `gift_stock_*` writers below, one per ledger entry kind, all through
+`_stock_move`: it calls the finance period guard (R-FIN-2, 409 `period_closed` for a moment inside a closed
+month), locks the item row (`select_for_update`), refuses a move that would take it below zero, moves the
+cached on-hand with `F()` and appends the ledger entry with its running balance, all in the caller's
+transaction. The entry's `at` is always the server's clock (`_stock_move(at=)` exists for the tests'
+back-dated entries only, as members' `_ledger_move(at=)`)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from receipts.models import Receipt
 from servicedesk.errors import Conflict, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.numbering import numbers_take
+from servicedesk.periods import period_guard
 
 from . import events, rules, selectors
 from .choices import (
@@ -48,9 +51,11 @@ MAX_VOUCHERS_PER_BATCH = 1000
 # ---------------------------------------------------------------- the stock ledger (R-GIFT-2)
 
 def _stock_move(*, item: GiftItem | int, kind: str, quantity: int, user, reference: str = "", note: str = "",
-                **links) -> GiftStockEntry:
+                at=None, **links) -> GiftStockEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stock moves run inside the business transaction")
+    at = at or timezone.now()
+    period_guard(at=at)  # R-FIN-2: nothing is written dated inside a closed month (409 period_closed)
     pk = item.pk if isinstance(item, GiftItem) else item
     locked = GiftItem.objects.select_for_update().only("pk", "code", "on_hand").get(pk=pk)
     after = rules.stock_after(on_hand=locked.on_hand, quantity=quantity)
@@ -63,7 +68,7 @@ def _stock_move(*, item: GiftItem | int, kind: str, quantity: int, user, referen
     if isinstance(item, GiftItem):
         item.on_hand = after
     return GiftStockEntry.objects.create(item_id=pk, kind=kind, quantity=quantity, balance_after=after,
-                                         reference=reference[:80], note=note[:300], by=user, at=timezone.now(), **links)
+                                         reference=reference[:80], note=note[:300], by=user, at=at, **links)
 
 
 def gift_stock_receive(*, item, quantity: int, user, delivery: GiftDelivery, reference: str) -> GiftStockEntry:

@@ -9,7 +9,8 @@ one transaction with the rows that two desks could race on locked:
 - lock order everywhere: receipts → book → invoice.
 
 Every ledger entry (invoice, void, loss) carries its time (`issued_at`, `voided_at`, `reported_at`) and
-has one writer here, so a finance period guard can be called in these functions later (R-FIN-2).
+has one writer here, which calls the finance period guard with that time before writing (R-FIN-2, 409
+`period_closed` inside a closed month).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.extensions import facts_for_receipts
 from servicedesk.money import money_str, quantize
 from servicedesk.numbering import number_next
+from servicedesk.periods import period_guard
 from servicedesk.services import notification_send
 
 from . import events, rules, selectors
@@ -194,6 +196,7 @@ def invoice_issue(*, receipts: list[tuple[str, str]], buyer: str, user, tax_id: 
                   amount: Decimal | None = None, book: str | None = None, now: dt.datetime | None = None) -> Invoice:
     """Issue one invoice for one or more scanned receipts (R-INV-2, R-INV-3, R-INV-4, R-GIFT-4)."""
     now = now or timezone.now()
+    period_guard(at=now)  # R-FIN-2: the invoice is dated `now`; a closed month refuses it (409 period_closed)
     buyer = (buyer or "").strip()
     if not buyer:
         raise RuleViolation(_("Write the buyer's name."), code="R-INV-3", fields={"buyer": ["required"]})
@@ -266,6 +269,8 @@ def invoice_void(*, invoice: Invoice, reason: str, user, now: dt.datetime | None
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("A void needs its reason."), code="R-INV-5", fields={"reason": ["required"]})
+    now = now or timezone.now()
+    period_guard(at=now)  # R-FIN-2: the void is dated `now`
     book = InvoiceBook.objects.select_for_update().get(pk=invoice.book_id)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status == InvoiceStatus.VOID:
@@ -273,7 +278,7 @@ def invoice_void(*, invoice: Invoice, reason: str, user, now: dt.datetime | None
     if invoice.status == InvoiceStatus.LOST:
         raise Conflict(_("Invoice %(number)s was reported lost: its public notice voids it.")
                        % {"number": invoice.number}, code="R-INV-7")
-    invoice.status, invoice.voided_by, invoice.voided_at = InvoiceStatus.VOID, user, now or timezone.now()
+    invoice.status, invoice.voided_by, invoice.voided_at = InvoiceStatus.VOID, user, now
     invoice.void_reason = reason[:300]
     invoice.save(update_fields=["status", "voided_by", "voided_at", "void_reason", "updated_at"])
     InvoiceBook.objects.filter(pk=book.pk).update(issued_count=F("issued_count") - 1, voided_count=F("voided_count") + 1)
@@ -315,6 +320,7 @@ def invoice_loss_report(*, book: str, numbers: list[str], reason: str, user, stu
     """R-INV-7: lost invoices of one book are reported at once. Blank numbers are withdrawn (never issued
     afterwards); issued ones become `lost` and keep covering their receipts. The desk supervisor signs next."""
     now = now or timezone.now()
+    period_guard(at=now)  # R-FIN-2: the loss is dated `now` (reported_at)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("Say what happened."), code="R-INV-7", fields={"reason": ["required"]})

@@ -95,6 +95,7 @@ def test_r_fin_2_close_stores_the_month_totals_and_freezes_the_month(books, mont
     # the month's files were written at the close, each with its checksum
     files = ExportJob.objects.filter(close=close, status=ExportStatus.DONE)
     assert sorted((j.ledger, j.format) for j in files) == [
+        ("gifts", "csv"), ("gifts", "xlsx"), ("invoices", "csv"), ("invoices", "xlsx"),
         ("points", "csv"), ("points", "xlsx"), ("stored_value", "csv"), ("stored_value", "xlsx"), ("summary", "pdf")]
     for job in files:
         assert job.file.startswith("finance/") and len(job.sha256) == 64
@@ -270,7 +271,7 @@ def test_r_fin_1_expired_exports_are_purged_but_closing_files_are_kept(books, mo
     assert services.exports_purge(now=timezone.now() + dt.timedelta(days=31)) == 1
     assert not default_storage.exists(job.file or "x")
     assert ExportJob.objects.get(pk=job.pk).file == ""
-    assert ExportJob.objects.filter(close__isnull=False).exclude(file="").count() == 5
+    assert ExportJob.objects.filter(close__isnull=False).exclude(file="").count() == 9  # 4 ledgers x 2 + summary
 
 
 def test_r_fin_1_pdf_summary_names_the_month(books, month, finance_user, django_capture_on_commit_callbacks):
