@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.errors import DomainError
+
+from .. import services
 from ..models import (
     CategoryRate,
     CounterRate,
@@ -57,25 +58,13 @@ class MemberPolicyAdmin(SimpleHistoryAdmin):
     @admin.action(permissions=["add"], description=gettext_lazy("Copy as a new version from tomorrow"))
     def copy_as_new_version(self, request, queryset):
         for policy in queryset[:1]:
-            tomorrow = timezone.localdate() + dt.timedelta(days=1)
-            starts = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time()))
-            if MemberPolicy.objects.filter(effective_from=starts).exists():
-                self.message_user(request, _("A version starting tomorrow already exists; edit that one."), messages.ERROR)
+            try:
+                copy = services.member_policy_copy_as_new_version(policy=policy)
+            except DomainError as exc:
+                self.message_user(request, exc.detail, messages.ERROR)
                 return
-            with transaction.atomic():
-                children = [(m, list(m.objects.filter(policy=policy))) for m in
-                            (CategoryRate, CounterRate, RebateBracket, VoucherRate)]
-                policy.pk = None
-                policy.id = None
-                policy.effective_from = starts
-                policy.note = _("Copy — edit before it takes effect")
-                policy.save()
-                for model, rows in children:
-                    for row in rows:
-                        row.pk = None
-                        row.policy = policy
-                    model.objects.bulk_create(rows)
-            self.message_user(request, _("New version created; it takes effect at %(t)s.") % {"t": policy.effective_from})
+            when = date_format(timezone.localtime(copy.effective_from), "DATETIME_FORMAT")
+            self.message_user(request, _("New version created; it takes effect at %(t)s.") % {"t": when})
 
 
 @admin.register(PromotionRule)

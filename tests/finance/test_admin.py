@@ -98,7 +98,7 @@ def test_r_fin_2_the_adjust_form_cannot_write_into_a_closed_month(client, books,
     card = books["a"]
     url = reverse("admin:members_card_360_action", args=[card.card_number, "adjust"])
     before = Card.objects.get(pk=card.pk).dept_points
-    with mock.patch("members.services.timezone") as clock:
+    with mock.patch("members.services.ledger.timezone") as clock:
         clock.now.return_value = at_in(month, 12)
         r = client.post(url, {"wallet": "dept", "points": 5, "reason": "补录"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "period_closed" in r.content.decode()

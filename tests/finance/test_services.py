@@ -144,7 +144,7 @@ def test_r_fin_2_after_the_close_every_dated_writer_is_refused_then_reopen_accep
     supervisor = user_in_role("desk_supervisor")
     inside = at_in(month, 15)
     # a points adjustment dated in the month (its clock in the closed month)
-    with mock.patch("members.services.timezone") as clock:
+    with mock.patch("members.services.ledger.timezone") as clock:
         clock.now.return_value = inside
         with pytest.raises(Conflict) as err:
             members_services.points_adjust(card=books["a"], wallet=W.DEPT, delta=10, reason="补录", user=supervisor)
@@ -168,7 +168,7 @@ def test_r_fin_2_after_the_close_every_dated_writer_is_refused_then_reopen_accep
         services.month_reopen(month=month, user=admin, reason=" ")
     services.month_reopen(month=month, user=admin, reason="漏记一笔调整")
     assert not Period.objects.get(month=month).closed
-    with mock.patch("members.services.timezone") as clock:
+    with mock.patch("members.services.ledger.timezone") as clock:
         clock.now.return_value = inside
         late = members_services.points_adjust(card=books["a"], wallet=W.DEPT, delta=10, reason="补录", user=supervisor)
     assert late.at == inside

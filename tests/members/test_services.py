@@ -320,3 +320,16 @@ def test_r_rbt_2_two_desks_exchanging_one_balance_cannot_overdraw():
     assert sorted(outcomes) == ["R-RBT-2", "ok"]
     assert Card.objects.get(pk=card.pk).market_points == 100
     call_command("verify_ledgers")
+
+
+def test_policy_copy_as_new_version_copies_every_row_and_refuses_a_second_copy_for_tomorrow(db):
+    from members.models import CategoryRate, MemberPolicy, RebateBracket, VoucherRate
+    from servicedesk.errors import Conflict
+
+    policy = MemberPolicy.objects.get()
+    copy = services.member_policy_copy_as_new_version(policy=policy)
+    assert timezone.localtime(copy.effective_from).date() == timezone.localdate() + dt.timedelta(days=1)
+    for model in (CategoryRate, RebateBracket, VoucherRate):
+        assert model.objects.filter(policy=copy).count() == model.objects.filter(policy=policy).count() > 0
+    with pytest.raises(Conflict):
+        services.member_policy_copy_as_new_version(policy=policy)
