@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.policies import policy_in_force
 from servicedesk.selectors import users_with_perm
 
 from . import rules
@@ -16,15 +17,13 @@ from .choices import ComplaintStatus, ComplaintType, Satisfaction
 from .models import Complaint, ComplaintPolicy, Department, ForbiddenPhrase, ReplyPhrase
 
 
-def clock_policy_row(*, on: dt.date) -> ComplaintPolicy | None:
-    return ComplaintPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+def clock_policy_row(*, on: dt.date) -> ComplaintPolicy:
+    return policy_in_force(ComplaintPolicy, at=on)  # the one lookup and fallback (servicedesk/policies.py)
 
 
 def clock_policy(*, on: dt.date) -> rules.ClockPolicy:
-    """The R-CMP-2 clock policy in force on a store-local day (rule defaults when none is set)."""
+    """The R-CMP-2 clock policy in force on a store-local day."""
     row = clock_policy_row(on=on)
-    if row is None:
-        return rules.ClockPolicy()
     return rules.ClockPolicy(routing_hours=row.routing_hours, escalation_hours=row.escalation_hours)
 
 
