@@ -42,14 +42,14 @@ class DeliveryInSerializer(serializers.Serializer):
     delivered_by = serializers.CharField(max_length=100)
 
 
-class ReceiptKeySerializer(serializers.Serializer):
+class GiftReceiptKeySerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=Side.choices)
     number = serializers.CharField(max_length=40)
 
 
 class IssueInSerializer(serializers.Serializer):
     campaign = serializers.CharField(max_length=30)
-    receipt = ReceiptKeySerializer(required=False, allow_null=True, default=None)
+    receipt = GiftReceiptKeySerializer(required=False, allow_null=True, default=None)
     voucher_serial = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True,
                                            default=None)
 
@@ -75,7 +75,7 @@ class ExplainInSerializer(serializers.Serializer):
     explanation = serializers.CharField(max_length=2000)
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class GiftLedgerEntrySerializer(serializers.ModelSerializer):
     by = serializers.SerializerMethodField()
 
     class Meta:
@@ -84,3 +84,89 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     def get_by(self, obj) -> str | None:
         return obj.by.username if obj.by_id else None
+
+
+# Response shapes (what the views answer; documented in the OpenAPI schema, checked by the fuzz run).
+
+class ItemOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit_value = serializers.CharField(help_text="Money: a string with two decimals.")
+    on_hand = serializers.IntegerField()
+
+
+class CampaignOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    side = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    min_spend = serializers.CharField(help_text="Money: a string with two decimals.")
+    gift_item = serializers.CharField()
+    quantity = serializers.IntegerField()
+    owner_department = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+
+
+class CampaignCreatedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+
+
+class VouchersOutSerializer(serializers.Serializer):
+    serials = serializers.ListField(child=serializers.CharField())
+    batch = serializers.IntegerField()
+
+
+class ReturnedLineSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class CampaignClosedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+    returned = ReturnedLineSerializer(many=True)
+
+
+class VoucherOutSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    campaign = serializers.CharField()
+    status = serializers.CharField()
+
+
+class StockMoveOutSerializer(serializers.Serializer):
+    """A delivery received or a birthday gift issued: the stock move and the balance after it."""
+
+    id = serializers.IntegerField()
+    item = serializers.CharField()
+    quantity = serializers.IntegerField()
+    balance_after = serializers.IntegerField()
+
+
+class DeliveryOutSerializer(StockMoveOutSerializer):
+    note_number = serializers.CharField()
+    delivered_by = serializers.CharField()
+    counted_by = serializers.CharField()
+    received_at = serializers.DateTimeField()
+
+
+class IssueOutSerializer(StockMoveOutSerializer):
+    campaign = serializers.CharField(allow_null=True)
+
+
+class StocktakeOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.CharField()
+    period = serializers.CharField()
+    expected = serializers.IntegerField()
+    counted = serializers.IntegerField()
+    variance = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ExplainedOutSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    id = serializers.IntegerField()
+    variance = serializers.IntegerField()

@@ -5,6 +5,7 @@ issues, birthday gifts, the stock ledger, stocktakes and campaign close. Roles a
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -44,9 +45,13 @@ def stocktake_body(t: Stocktake) -> dict:
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
+    response = HttpResponse(content, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
+
+
+PDF_TYPE = "application/pdf"
+PDF_RESPONSE = {(200, PDF_TYPE): OpenApiTypes.BINARY}
 
 
 class LedgerPagination(DeskCursorPagination):
@@ -62,26 +67,29 @@ class GiftItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     action_permissions = {"create": ["gifts.add_giftitem"], "retrieve": ["gifts.view_giftitem"],
                           "list": ["gifts.view_giftitem"], "ledger": ["gifts.view_giftstockentry"]}
 
+    @extend_schema(responses=s.ItemOutSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         return self.get_paginated_response([item_body(i) for i in page])
 
+    @extend_schema(request=s.ItemInSerializer, responses={201: s.ItemOutSerializer})
     def create(self, request):
         data = s.ItemInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.gift_item_create(**data.validated_data, user=request.user)
         return Response(item_body(item), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.ItemOutSerializer)
     def retrieve(self, request, code=None):
         return Response(item_body(self.get_object()))
 
-    @extend_schema(responses=s.LedgerEntrySerializer(many=True))
+    @extend_schema(responses=s.GiftLedgerEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def ledger(self, request, code=None):
         item = self.get_object()
         paginator = LedgerPagination()
         page = paginator.paginate_queryset(selectors.item_ledger(item=item), request, view=self)
-        return paginator.get_paginated_response(s.LedgerEntrySerializer(page, many=True).data)
+        return paginator.get_paginated_response(s.GiftLedgerEntrySerializer(page, many=True).data)
 
 
 class GiftCampaignViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -94,20 +102,23 @@ class GiftCampaignViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                           "list": ["gifts.view_giftcampaign"], "vouchers": ["gifts.print_vouchers"],
                           "close": ["gifts.close_campaign"], "close_list": ["gifts.view_giftcampaign"]}
 
+    @extend_schema(responses=s.CampaignOutSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         return self.get_paginated_response([campaign_body(c) for c in page])
 
+    @extend_schema(request=s.CampaignInSerializer, responses={201: s.CampaignCreatedSerializer})
     def create(self, request):
         data = s.CampaignInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = services.gift_campaign_create(**data.validated_data, user=request.user)
         return Response({"code": campaign.code, "status": campaign.status}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.CampaignOutSerializer)
     def retrieve(self, request, code=None):
         return Response(campaign_body(self.get_object()))
 
-    @extend_schema(request=s.VouchersInSerializer)
+    @extend_schema(request=s.VouchersInSerializer, responses={201: s.VouchersOutSerializer})
     @action(detail=True, methods=["post"])
     def vouchers(self, request, code=None):
         data = s.VouchersInSerializer(data=request.data)
@@ -117,13 +128,14 @@ class GiftCampaignViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serials = list(batch.vouchers.order_by("serial").values_list("serial", flat=True))
         return Response({"serials": serials, "batch": batch.pk}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=s.CampaignClosedSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, code=None):
         campaign = services.campaign_close(campaign=self.get_object(), user=request.user)
         return Response({"code": campaign.code, "status": campaign.status,
                          "returned": campaign.close_summary.get("returned", [])})
 
+    @extend_schema(responses=PDF_RESPONSE)
     @action(detail=True, methods=["get"], url_path="close-list.pdf", url_name="close-list")
     def close_list(self, request, code=None):
         campaign = self.get_object()
@@ -136,6 +148,7 @@ class GiftVoucherViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = GiftVoucher.objects.select_related("campaign")
     lookup_field = "serial"
     lookup_value_regex = "[^/]+"
+    serializer_class = s.VoucherOutSerializer
     filterset_fields = ["status", "campaign__code"]
     action_permissions = {"retrieve": ["gifts.view_giftvoucher"], "list": ["gifts.view_giftvoucher"]}
 
@@ -165,10 +178,12 @@ class GiftDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 "note_number": d.note_number, "delivered_by": d.delivered_by, "counted_by": d.counted_by.username,
                 "received_at": timezone.localtime(d.received_at).isoformat()}
 
+    @extend_schema(responses=s.DeliveryOutSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         return self.get_paginated_response([self.body(d) for d in page])
 
+    @extend_schema(request=s.DeliveryInSerializer, responses={201: s.StockMoveOutSerializer})
     def create(self, request):
         data = s.DeliveryInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -176,9 +191,11 @@ class GiftDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"id": delivery.pk, "item": delivery.item.code, "quantity": delivery.quantity,
                          "balance_after": delivery.balance_after}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.DeliveryOutSerializer)
     def retrieve(self, request, pk=None):
         return Response(self.body(self.get_object()))
 
+    @extend_schema(responses=PDF_RESPONSE)
     @action(detail=True, methods=["get"], url_path="note.pdf", url_name="note")
     def note(self, request, pk=None):
         delivery = self.get_object()
@@ -192,10 +209,12 @@ class GiftIssueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     action_permissions = {"create": ["gifts.issue_gift"], "retrieve": ["gifts.view_giftissue"],
                           "list": ["gifts.view_giftissue"], "form": ["gifts.view_giftissue"]}
 
+    @extend_schema(responses=s.IssueOutSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         return self.get_paginated_response([issue_body(i) for i in page])
 
+    @extend_schema(request=s.IssueInSerializer, responses={201: s.IssueOutSerializer})
     def create(self, request):
         data = s.IssueInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -211,9 +230,11 @@ class GiftIssueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                                     number=d["receipt"]["number"], user=request.user)
         return Response(issue_body(issue), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.IssueOutSerializer)
     def retrieve(self, request, pk=None):
         return Response(issue_body(self.get_object()))
 
+    @extend_schema(responses=PDF_RESPONSE)
     @action(detail=True, methods=["get"], url_path="form.pdf", url_name="form")
     def form(self, request, pk=None):
         issue = self.get_object()
@@ -227,7 +248,7 @@ class BirthdayGiftApi(APIView):
 
     permission_classes = [HasPerms.of("gifts.issue_gift")]
 
-    @extend_schema(request=s.BirthdayInSerializer)
+    @extend_schema(request=s.BirthdayInSerializer, responses={201: s.StockMoveOutSerializer})
     def post(self, request):
         data = s.BirthdayInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -243,20 +264,23 @@ class StocktakeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     action_permissions = {"create": ["gifts.add_stocktake"], "retrieve": ["gifts.view_stocktake"],
                           "list": ["gifts.view_stocktake"], "explain": ["gifts.explain_variance"]}
 
+    @extend_schema(responses=s.StocktakeOutSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         return self.get_paginated_response([stocktake_body(t) for t in page])
 
+    @extend_schema(request=s.StocktakeInSerializer, responses={201: s.StocktakeOutSerializer})
     def create(self, request):
         data = s.StocktakeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         take = services.stocktake_record(**data.validated_data, user=request.user)
         return Response(stocktake_body(take), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.StocktakeOutSerializer)
     def retrieve(self, request, pk=None):
         return Response(stocktake_body(self.get_object()))
 
-    @extend_schema(request=s.ExplainInSerializer)
+    @extend_schema(request=s.ExplainInSerializer, responses=s.ExplainedOutSerializer)
     @action(detail=True, methods=["post"])
     def explain(self, request, pk=None):
         take = self.get_object()
