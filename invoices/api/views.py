@@ -186,7 +186,7 @@ class InvoiceRegisterApi(APIView):
     permission_classes = [HasPerms.of("invoices.report_invoices")]
     content_negotiation_class = _FileNegotiation
 
-    @extend_schema(parameters=[RegisterQuerySerializer], responses={(200, "text/csv"): bytes})
+    @extend_schema(parameters=[RegisterQuerySerializer], responses={(200, "text/csv"): bytes, (200, exports.XLSX): bytes})
     def get(self, request):
         query = RegisterQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
