@@ -146,4 +146,6 @@ def parse_month(text: str) -> tuple[int, int] | None:
     year, month = text[:4], text[5:]
     if not (year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12 or int(year) < 1900:
         return None
+    if (int(year), int(month)) >= (9999, 12):  # no month after it to bound it (month_bounds)
+        return None
     return int(year), int(month)

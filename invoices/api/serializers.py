@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from servicedesk.money import money_str
 
+from .. import rules
 from ..models import Invoice, InvoiceBook, InvoiceLoss
 
 
@@ -55,8 +56,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
     book = serializers.CharField(source="book.code", read_only=True)
     receipts = serializers.SerializerMethodField()
     issued_by = serializers.CharField(source="issued_by.get_username", read_only=True)
-    voided_by = serializers.CharField(source="voided_by.get_username", read_only=True, default=None)
-    stub_handed_at = serializers.DateTimeField(read_only=True)
+    voided_by = serializers.CharField(source="voided_by.get_username", read_only=True, default=None, allow_null=True)
+    stub_handed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Invoice
@@ -81,7 +82,7 @@ class LossInputSerializer(serializers.Serializer):
 class LossSerializer(serializers.ModelSerializer):
     book = serializers.CharField(source="book.code", read_only=True)
     reported_by = serializers.CharField(source="reported_by.get_username", read_only=True)
-    signed_by = serializers.CharField(source="signed_by.get_username", read_only=True, default=None)
+    signed_by = serializers.CharField(source="signed_by.get_username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = InvoiceLoss
@@ -97,3 +98,9 @@ class NoticeSerializer(serializers.Serializer):
 class RegisterQuerySerializer(serializers.Serializer):
     month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
     format = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv")
+
+    def validate_month(self, value: str) -> str:
+        # The pattern lets through months the register cannot run on (year 0000 → a 500 before, issue 9).
+        if rules.parse_month(value) is None:
+            raise serializers.ValidationError("Use YYYY-MM.")
+        return value

@@ -5,7 +5,8 @@ the shape of the input and the role."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -140,12 +141,17 @@ def _month(month: str) -> str:
     return month
 
 
+# The report's month in the path, documented as what `_month` accepts (a 400 answers the rest).
+MONTH_PATH = OpenApiParameter("month", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+                              description="YYYY-MM")
+
+
 class InvoiceReportApi(APIView):
     """`GET /api/v1/invoices/reports/2026-11/` (finance, desk supervisor): the monthly report (R-INV-8)."""
 
     permission_classes = [HasPerms.of("invoices.report_invoices")]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[MONTH_PATH], responses={200: dict})
     def get(self, request, month: str):
         return Response(selectors.monthly_report(month=_month(month)).as_dict())
 
@@ -153,7 +159,7 @@ class InvoiceReportApi(APIView):
 class InvoiceReportPdfApi(APIView):
     permission_classes = [HasPerms.of("invoices.report_invoices")]
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(parameters=[MONTH_PATH], responses={(200, "application/pdf"): bytes})
     def get(self, request, month: str):
         report = selectors.monthly_report(month=_month(month))
         response = HttpResponse(monthly_report_pdf(report), content_type="application/pdf")
@@ -164,7 +170,7 @@ class InvoiceReportPdfApi(APIView):
 class InvoiceReportXlsxApi(APIView):
     permission_classes = [HasPerms.of("invoices.report_invoices")]
 
-    @extend_schema(responses={(200, exports.XLSX): bytes})
+    @extend_schema(parameters=[MONTH_PATH], responses={(200, exports.XLSX): bytes})
     def get(self, request, month: str):
         report = selectors.monthly_report(month=_month(month))
         response = HttpResponse(exports.monthly_report_xlsx(report), content_type=exports.XLSX)
@@ -186,7 +192,7 @@ class InvoiceRegisterApi(APIView):
     permission_classes = [HasPerms.of("invoices.report_invoices")]
     content_negotiation_class = _FileNegotiation
 
-    @extend_schema(parameters=[RegisterQuerySerializer], responses={(200, "text/csv"): bytes})
+    @extend_schema(parameters=[RegisterQuerySerializer], responses={(200, "text/csv"): bytes, (200, exports.XLSX): bytes})
     def get(self, request):
         query = RegisterQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -84,6 +84,7 @@ def test_runs_of_numbers():
     assert rules.runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
 
 
-@pytest.mark.parametrize("text, ok", [("2026-11", True), ("2026-13", False), ("26-11", False), ("2026/11", False)])
+@pytest.mark.parametrize("text, ok", [("2026-11", True), ("2026-13", False), ("26-11", False), ("2026/11", False),
+                                        ("0000-01", False), ("9999-11", True), ("9999-12", False)])
 def test_parse_month(text, ok):
     assert (rules.parse_month(text) is not None) is ok
