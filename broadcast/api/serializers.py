@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import rules
@@ -27,6 +28,17 @@ class Username(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "08:00",
+                     "description": "HH:MM, store time"})
+class HHMMField(serializers.TimeField):
+    """A time answered as HH:MM (not an RFC 3339 `time`, which needs seconds)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", HHMM)
+        super().__init__(**kwargs)
+
+
 def _in_range(value):
     """A time whose store day is one a sheet can be built for (rules.day_in_range)."""
     if not rules.day_in_range(timezone.localdate(value)):
@@ -41,7 +53,7 @@ class HoursInputSerializer(serializers.Serializer):
 
 
 class ScriptEventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="user.username", default=None)
+    by = serializers.CharField(source="user.username", default=None, allow_null=True)
 
     class Meta:
         model = ScriptEvent
@@ -49,8 +61,8 @@ class ScriptEventSerializer(serializers.ModelSerializer):
 
 
 class ScriptSerializer(serializers.ModelSerializer):
-    author = Username()
-    reviewed_by = Username()
+    author = Username(allow_null=True)
+    reviewed_by = Username(allow_null=True)
 
     class Meta:
         model = Script
@@ -109,7 +121,7 @@ class InsertInputSerializer(serializers.Serializer):
 
 class UrgentInsertSerializer(serializers.ModelSerializer):
     raised_by = Username()
-    aired_by = Username()
+    aired_by = Username(allow_null=True)
 
     class Meta:
         model = UrgentInsert
@@ -132,7 +144,7 @@ class LogInputSerializer(serializers.Serializer):
 
 class AirLogEntrySerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.username")
-    planned_at = serializers.TimeField(format="%H:%M", allow_null=True)
+    planned_at = HHMMField(allow_null=True)
 
     class Meta:
         model = AirLogEntry
@@ -142,7 +154,7 @@ class AirLogEntrySerializer(serializers.ModelSerializer):
 
 class BoothHandoverSerializer(serializers.ModelSerializer):
     written_by = Username()
-    acknowledged_by = Username()
+    acknowledged_by = Username(allow_null=True)
 
     class Meta:
         model = BoothHandover
@@ -163,7 +175,7 @@ class EquipmentMaintenanceSerializer(serializers.ModelSerializer):
 
 
 class PlanItemSerializer(serializers.ModelSerializer):
-    at = serializers.TimeField(format="%H:%M")
+    at = HHMMField()
 
     class Meta:
         model = PlanItem
@@ -172,8 +184,8 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
 class PlanVersionSerializer(serializers.ModelSerializer):
     items = PlanItemSerializer(many=True, read_only=True)
-    reference_opening = serializers.TimeField(format="%H:%M")
-    reference_closing = serializers.TimeField(format="%H:%M")
+    reference_opening = HHMMField()
+    reference_closing = HHMMField()
 
     class Meta:
         model = PlanVersion

@@ -209,7 +209,7 @@ class ScriptViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
     @extend_schema(request=ScriptPatchSerializer, responses=ScriptSerializer)
     def partial_update(self, request, *args, **kwargs):
-        data = ScriptPatchSerializer(data=request.data)
+        data = ScriptPatchSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         script = services.script_update(script=self.get_object(), user=request.user, **data.validated_data)
         return Response(ScriptSerializer(script).data)
@@ -337,7 +337,7 @@ class AirLogApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)], responses=AirLogListSerializer)
     def get(self, request):
         raw = request.query_params.get("date")
-        day = _day(raw) if raw else timezone.localdate()
+        day = _day(raw) if raw is not None else timezone.localdate()
         qs = AirLogFilter(request.query_params, queryset=selectors.air_log_of(day=day)).qs
         return Response({"date": day.isoformat(), "results": AirLogEntrySerializer(qs[:2000], many=True).data})
 

@@ -422,3 +422,28 @@ def test_times_out_of_range_are_400_never_500(api_as, supervisor, announcer):
     hours = api_as(supervisor).put("/api/v1/broadcast/days/9999-12-31/hours/", {"opening": "09:00", "closing": "21:00"},
                                    format="json")
     assert hours.status_code == 400
+
+
+# ---- the schema tells what the endpoints answer (the fuzz run) -------------------------------------------
+def test_script_patch_with_an_unknown_key_is_400_naming_it(api_as, announcer):
+    script = ScriptFactory(author=announcer)
+    response = api_as(announcer).patch(f"/api/v1/broadcast/scripts/{script.pk}/", {"text": "x", "colour": 1},
+                                       format="json")
+    assert response.status_code == 400 and "colour" in response.json()["fields"]
+
+
+def test_log_with_an_empty_date_is_400(api_as, announcer):
+    response = api_as(announcer).get("/api/v1/broadcast/log/?date=")
+    assert response.status_code == 400 and "date" in response.json()["fields"]
+
+
+def test_schema_nullable_usernames_and_hhmm_times():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    for name, field in [("Script", "author"), ("Script", "reviewed_by"), ("UrgentInsert", "aired_by"),
+                        ("BoothHandover", "acknowledged_by"), ("AirLogEntry", "planned_at")]:
+        assert schemas[name]["properties"][field].get("nullable") is True, (name, field)
+    for name, field in [("PlanItem", "at"), ("PlanVersion", "reference_opening"), ("AirLogEntry", "planned_at")]:
+        prop = schemas[name]["properties"][field]
+        assert "format" not in prop and prop["pattern"] == r"^\d{2}:\d{2}$", (name, field)
