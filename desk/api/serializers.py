@@ -2,6 +2,7 @@
 in desk.services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from receipts.models import Receipt
@@ -126,9 +127,14 @@ class StocktakeCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-11"})
+class MonthField(serializers.DateField):
+    """A month shown as 2026-11 (the stocktake month is kept as its first day)."""
+
+
 class StocktakeSerializer(serializers.ModelSerializer):
     item = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(format="%Y-%m", read_only=True)
 
     class Meta:
         model = SupplyStocktake

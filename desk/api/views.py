@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -30,6 +30,14 @@ from ..models import (
     UmbrellaLoan,
 )
 from . import serializers as s
+
+
+def _answer(name: str, **fields) -> serializers.Serializer:
+    """The schema of a short answer (a few fields, not the whole record)."""
+    return inline_serializer(name, fields=fields)
+
+
+_MONEY = serializers.CharField()
 
 
 def _bad(field: str, message: str, code: str = "invalid"):
@@ -84,7 +92,8 @@ class EnquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(at__gte=selectors.day_start(day), at__lt=selectors.day_start(day + dt.timedelta(days=1)))
         return qs
 
-    @extend_schema(request=s.EnquiryCreateSerializer, responses={201: s.EnquirySerializer})
+    @extend_schema(request=s.EnquiryCreateSerializer, responses={201: _answer("EnquiryCreated", id=serializers.IntegerField(),
+                                                                                              at=serializers.DateTimeField())})
     def create(self, request, *args, **kwargs):
         data = s.EnquiryCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,6 +101,11 @@ class EnquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"id": enquiry.pk, "at": serializers.DateTimeField().to_representation(enquiry.at)},
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=_answer("EnquiryStats", **{"from": serializers.DateField(), "to": serializers.DateField(),
+                                                        "total": serializers.IntegerField(),
+                                                        "by_topic": serializers.DictField(child=serializers.IntegerField()),
+                                                        "by_channel": serializers.DictField(child=serializers.IntegerField()),
+                                                        "by_hour": serializers.DictField(child=serializers.IntegerField())}))
     @action(detail=False, methods=["get"])
     def stats(self, request):
         """Counts by topic, channel and hour of `?from=` … `?to=` (store days, inclusive; default today)."""
@@ -141,7 +155,10 @@ class UmbrellaLoanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             qs = qs.filter(umbrella=umbrella.strip().upper())
         return qs
 
-    @extend_schema(request=s.LoanCreateSerializer, responses={201: s.LoanSerializer})
+    @extend_schema(request=s.LoanCreateSerializer, responses={201: _answer("LoanCreated", id=serializers.IntegerField(),
+                                                                                         status=serializers.CharField(),
+                                                                                         deposit=_MONEY,
+                                                                                         due_at=serializers.DateTimeField())})
     def create(self, request, *args, **kwargs):
         data = s.LoanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,13 +167,14 @@ class UmbrellaLoanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
                          "due_at": serializers.DateTimeField().to_representation(loan.due_at)},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=_answer("LoanReturned", status=serializers.CharField(),
+                                                   deposit_refunded=_MONEY))
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         loan = services.umbrella_return(loan=self.get_object(), user=request.user)
         return Response({"status": loan.status, "deposit_refunded": money_str(loan.deposit)})
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=_answer("LoanForfeited", status=serializers.CharField(), deposit_kept=_MONEY))
     @action(detail=True, methods=["post"])
     def forfeit(self, request, pk=None):
         loan = services.umbrella_forfeit(loan=self.get_object(), user=request.user)
@@ -230,6 +248,7 @@ class SupplyItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         entry = services.supply_receive(item=self.get_object(), user=request.user, **data.validated_data)
         return Response(s.SupplyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=_answer("SupplyLedger", results=s.SupplyEntrySerializer(many=True)))
     @action(detail=True, methods=["get"])
     def ledger(self, request, code=None):
         item = self.get_object()
@@ -247,7 +266,10 @@ class StocktakeApi(APIView):
         data = s.StocktakeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        month = rules.month_bounds(v["month"])[0] if v["month"] else None
+        try:
+            month = rules.month_bounds(v["month"])[0] if v["month"] else None
+        except rules.BadPeriod:
+            _bad("month", "Write the month as 2026-11.", code="R-DESK-4")
         st = services.supply_stocktake(item=v["item"], counted=v["counted"], month=month, note=v["note"], user=request.user)
         return Response(s.StocktakeSerializer(st).data, status=status.HTTP_201_CREATED)
 
@@ -328,7 +350,9 @@ class LostPropertyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             qs = qs.filter(Q(number=q.upper()) | Q(description__icontains=q) | Q(found_where__icontains=q))
         return qs
 
-    @extend_schema(request=s.LostCreateSerializer, responses={201: s.LostSerializer})
+    @extend_schema(request=s.LostCreateSerializer, responses={201: _answer("LostRegistered", number=serializers.CharField(),
+                                                                                            status=serializers.CharField(),
+                                                                                            pa_insert=serializers.IntegerField(allow_null=True))})
     def create(self, request, *args, **kwargs):
         data = s.LostCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -336,7 +360,9 @@ class LostPropertyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return Response({"number": entry.number, "status": entry.status, "pa_insert": entry.pa_insert_id},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.LostClaimSerializer)
+    @extend_schema(request=s.LostClaimSerializer,
+                   responses=_answer("LostClaimed", status=serializers.CharField(), number=serializers.CharField(),
+                                     pa_insert=serializers.IntegerField(allow_null=True)))
     @action(detail=True, methods=["post"])
     def claim(self, request, number=None):
         data = s.LostClaimSerializer(data=request.data)
@@ -344,7 +370,8 @@ class LostPropertyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         entry = services.lost_property_claim(entry=self.get_object(), user=request.user, **data.validated_data)
         return Response({"status": entry.status, "number": entry.number, "pa_insert": entry.pa_insert_id})
 
-    @extend_schema(request=s.LostDisposeSerializer)
+    @extend_schema(request=s.LostDisposeSerializer,
+                   responses=_answer("LostDisposed", status=serializers.CharField(), number=serializers.CharField()))
     @action(detail=True, methods=["post"])
     def dispose(self, request, number=None):
         data = s.LostDisposeSerializer(data=request.data)
@@ -419,7 +446,8 @@ class MonthlyReportApi(_ReportApi):
 class ReportFileApi(_ReportApi):
     """The same report as a file: `…/reports/weekly/2026-W48.pdf`, `…/reports/monthly/2026-11.xlsx`."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request, kind: str, period: str, ext: str):
         from .. import pdf, xlsx
 
@@ -440,7 +468,7 @@ class PreparedReportApi(APIView):
 
     permission_classes = [HasPerms.of("desk.see_desk_reports")]
 
-    @extend_schema(responses=s.ReportSerializer(many=True))
+    @extend_schema(responses=_answer("PreparedReports", results=s.ReportSerializer(many=True)))
     def get(self, request):
         from ..models import DeskReport
 

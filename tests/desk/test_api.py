@@ -217,6 +217,9 @@ def test_supplies_gift_wraps_deliveries_bags(as_role, sewing_kits):
     assert st.status_code == 201 and st.json()["variance"] == -1 and st.json()["month"] == "2026-11"
     assert clerk.post(f"{BASE}/supply-stocktakes/", {"item": "sewing-kit", "counted": 7, "month": "2026-11"},
                       format="json").status_code == 409
+    year_zero = clerk.post(f"{BASE}/supply-stocktakes/", {"item": "sewing-kit", "counted": 1, "month": "0000-01"},
+                           format="json")  # found by the fuzz run: was a 500
+    assert year_zero.status_code == 400 and "month" in year_zero.json()["fields"]
     assert clerk.post(f"{BASE}/supplies/", {"code": "x", "name": "x", "kind": "first_aid"}, format="json").status_code == 403
     card = CardFactory()
     wrap = clerk.post(f"{BASE}/gift-wraps/", {"card_number": card.card_number, "items": 2}, format="json")
