@@ -293,7 +293,17 @@ SPECTACULAR_SETTINGS = {
         "ComplaintTypeEnum": "complaints.choices.ComplaintType",
         "ReplaceReasonEnum": "members.choices.ReplaceReason",
         "WalletEnum": "members.choices.Wallet",
+        "ComplaintChannelEnum": "complaints.choices.Channel",
+        "EnquiryChannelEnum": "desk.choices.EnquiryChannel",
+        "InsertKindEnum": "broadcast.choices.InsertKind",
+        "LostKindEnum": "desk.choices.LostKind",
+        "ScriptKindEnum": "broadcast.choices.ScriptKind",
+        "AirLogKindEnum": "broadcast.choices.LogKind",
+        "ScriptStatusEnum": "broadcast.choices.ScriptStatus",
+        "DeliveryStatusEnum": "desk.choices.DeliveryStatus",
     },
+    # A PDF served at both `….pdf` and `….pdf/` is documented once (the path without the slash).
+    "PREPROCESSING_HOOKS": ["servicedesk.api.schema.drop_slash_aliases"],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

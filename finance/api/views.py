@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -80,9 +80,32 @@ class FinanceExportApi(_JsonErrors, APIView):
         return live_file_response(ledger=found, month=month_key(month), fmt=fmt)
 
 
+class PeriodTotalsSerializer(serializers.Serializer):
+    points_earned = serializers.IntegerField()
+    points_spent = serializers.IntegerField()
+    stored_value_in = serializers.CharField()
+    stored_value_out = serializers.CharField()
+    gifts_issued = serializers.IntegerField()
+    invoices_amount = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    """`GET /api/v1/finance/periods/{month}/` and the close (api-contract.md, Finance)."""
+
+    month = serializers.CharField()
+    status = serializers.ChoiceField(choices=["open", "closed"])
+    closed_at = serializers.DateTimeField(allow_null=True, required=False)
+    totals = PeriodTotalsSerializer()
+
+
+class ReopenInSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
 class PeriodApi(_JsonErrors, APIView):
     permission_classes = [HasPerms.of("finance.view_monthclose")]
 
+    @extend_schema(responses=PeriodSerializer)
     def get(self, request, month: str):
         return Response(period_body(selectors.month_status(month=month_parse(month))))
 
@@ -90,6 +113,7 @@ class PeriodApi(_JsonErrors, APIView):
 class PeriodCloseApi(_JsonErrors, APIView):
     permission_classes = [HasPerms.of("finance.close_period")]
 
+    @extend_schema(request=None, responses=PeriodSerializer)
     def post(self, request, month: str):
         close = services.month_close(month=month_parse(month), user=request.user)
         return Response(period_body({"month": month_key(close.month), "status": "closed", "closed_at": close.closed_at,
@@ -101,6 +125,7 @@ class PeriodReopenApi(_JsonErrors, APIView):
 
     permission_classes = [HasPerms.of("finance.reopen_period")]
 
+    @extend_schema(request=ReopenInSerializer, responses=PeriodSerializer)
     def post(self, request, month: str):
         services.month_reopen(month=month_parse(month), user=request.user, reason=str(request.data.get("reason", "")))
         return Response(period_body(selectors.month_status(month=month_parse(month))))

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from receipts.choices import Side
 from servicedesk.money import money_str
 
 from .. import rules
@@ -34,13 +35,13 @@ class BookSerializer(serializers.ModelSerializer):
                   "count", "voided", "lost", "received_by", "received_at"]
 
 
-class ReceiptRefSerializer(serializers.Serializer):
-    side = serializers.ChoiceField(choices=["dept", "market"])
+class InvoiceReceiptRefSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=Side.choices)
     number = serializers.CharField(max_length=40)
 
 
 class InvoiceInputSerializer(serializers.Serializer):
-    receipts = ReceiptRefSerializer(many=True, allow_empty=False)
+    receipts = InvoiceReceiptRefSerializer(many=True, allow_empty=False)
     buyer = serializers.CharField(max_length=200)
     tax_id = serializers.CharField(max_length=30, required=False, allow_null=True, allow_blank=True, default=None)
     amount = _money(required=False, allow_null=True, default=None)

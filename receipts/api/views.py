@@ -32,7 +32,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     serializer_class = ReceiptSerializer
     filterset_class = ReceiptFilter
 
-    @extend_schema(responses=ReceiptSerializer)
+    @extend_schema(responses=ReceiptSerializer, operation_id="receipts_retrieve_by_number")
     def retrieve_by_number(self, request, side: str, number: str):
         """`GET /api/v1/receipts/{side}/{number}/` — the receipt as the tills name it."""
         receipt = get_object_or_404(self.get_queryset(), side=side, number=number)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from receipts.choices import Side
 from servicedesk.money import money_str
 
 from ..choices import ReturnKind, ReturnReason, SignStep
@@ -8,7 +9,7 @@ from ..models import ReturnClawback, ReturnEvent, ReturnLine, ReturnRequest
 
 
 class ReceiptRefSerializer(serializers.Serializer):
-    side = serializers.ChoiceField(choices=["dept", "market"])
+    side = serializers.ChoiceField(choices=Side.choices)
     number = serializers.CharField(max_length=40)
 
 

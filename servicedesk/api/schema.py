@@ -59,3 +59,11 @@ class DeskAutoSchema(AutoSchema):
         if getattr(self.view, "detail", False):
             return []
         return super().get_filter_backends()
+
+
+def drop_slash_aliases(endpoints):
+    """Schema preprocessing: a file route served with and without a trailing slash (`note.pdf`, `note.pdf/`)
+    is one operation; keep the path without the slash so each operation id is unique."""
+    paths = {path for path, *_rest in endpoints}
+    return [(path, pattern, method, callback) for path, pattern, method, callback in endpoints
+            if not (path.endswith("/") and "." in path.rsplit("/", 2)[-2] and path[:-1] in paths)]

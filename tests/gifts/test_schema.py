@@ -25,7 +25,8 @@ def _json(schema, path, method, status):
 def test_pdfs_are_binary(schema):
     for path in ("/api/v1/gifts/campaigns/{code}/close-list.pdf", "/api/v1/gifts/deliveries/{id}/note.pdf",
                  "/api/v1/gifts/issues/{id}/form.pdf"):
-        for p in (path, path + "/"):
+        assert path + "/" not in schema["paths"]  # the slash alias is the same operation, documented once
+        for p in (path,):
             content = schema["paths"][p]["get"]["responses"]["200"]["content"]
             assert list(content) == ["application/pdf"], p
             assert content["application/pdf"]["schema"]["format"] == "binary", p
