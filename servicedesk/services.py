@@ -102,10 +102,14 @@ def handover_item_close(*, item: HandoverItem, user) -> HandoverItem:
 def notification_send(*, recipient, title: str, body: str = "", url: str = "", key: str = "", email: bool = True):
     """Notify one user in the app (and by email when they have an address). With a `key`, a repeated
     call (a job running twice) notifies once; returns None when it was already sent."""
-    with transaction.atomic():
-        if key and Notification.objects.filter(recipient=recipient, key=key).exists():
-            return None
-        note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url, key=key)
+    if key and Notification.objects.filter(recipient=recipient, key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url, key=key)
+    except IntegrityError:
+        # Two desks sent the same keyed notification at once: the unique (recipient, key) kept one.
+        return None
     if email and recipient.email:
         transaction.on_commit(
             lambda: send_mail(title, f"{body}\n{url}".strip(), None, [recipient.email], fail_silently=True)

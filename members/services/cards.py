@@ -53,7 +53,7 @@ def _card_number_allocate(*, user) -> tuple[str, int]:
     left = stock.on_hand - 1
     if rules.card_stock_low(on_hand=left, policy=selectors.policy_at(at=timezone.now())):
         # R-CARD-3: warn the desk supervisors as soon as stock runs low (once a day; the daily job repeats it).
-        transaction.on_commit(lambda: card_stock_check(today=timezone.localdate()))
+        transaction.on_commit(lambda: card_stock_check(today=timezone.localdate()), robust=True)
     return f"88{number:011d}", left
 
 

@@ -138,3 +138,17 @@ def test_concurrent_card_numbers_are_numbered_without_gap_or_repeat(user_in_role
 
     numbers = sorted(run_at_once(4, allocate))
     assert numbers == [f"88{n:011d}" for n in range(before, before + 4)], numbers
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_keyed_notification_sent_by_two_desks_at_once_is_stored_once(user_in_role):
+    # Two card issues at once both warn "stock low" for the day (R-CARD-3): one notification, no error.
+    from servicedesk.models import Notification
+    from servicedesk.services import notification_send
+
+    supervisor = user_in_role("desk_supervisor")
+    answers = run_at_once(4, lambda _i: notification_send(recipient=supervisor, title="low", key="card-stock-low:x",
+                                                          email=False))
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    assert Notification.objects.filter(recipient=supervisor, key="card-stock-low:x").count() == 1
