@@ -28,6 +28,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def fresh_process_memos():
+    """Start every test without the per-process memos (members' policy memo, the API token cache): a test's
+    rows vanish by rollback or flush, which sends none of the signals that drop them, so a memo built in one
+    test would otherwise answer the next one with rows that no longer exist."""
+    from members import selectors as member_selectors
+    from servicedesk.api import authentication
+
+    member_selectors._MEMO = None
+    authentication._state = None
+    yield
+
+
+@pytest.fixture(autouse=True)
 def ledgers_still_balance(request):
     """R-PTS-6 after every test's data: every balance equals the sum of its ledger — points and stored
     value, and every ledger another app registers (servicedesk.extensions.ledger_checks, what

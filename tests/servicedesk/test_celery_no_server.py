@@ -14,7 +14,7 @@ def test_beat_and_worker_run_scheduled_jobs_without_a_broker_server(tmp_path):
            "VAR_DIR": str(tmp_path / "var"), "DESK_HEARTBEAT_SECONDS": "1", "HTTPS": "0"}
     for name in ("REDIS_URL", "TEST_DB_NAME", "CELERY_TASK_ALWAYS_EAGER"):
         env.pop(name, None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=600)
     log_path = tmp_path / "celery.log"
     celery = [sys.executable, "-m", "celery", "-A", "servicedesk"]
     with open(log_path, "w") as log:
@@ -23,7 +23,7 @@ def test_beat_and_worker_run_scheduled_jobs_without_a_broker_server(tmp_path):
         beat = subprocess.Popen([*celery, "beat", "--loglevel=INFO"], env=env, stdout=log, stderr=subprocess.STDOUT)
         beats = 0
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180
             while time.monotonic() < deadline and beats < 2:
                 time.sleep(0.5)
                 with sqlite3.connect(db_file, timeout=10) as conn:
