@@ -100,10 +100,17 @@ def month_close_active(*, month: dt.date) -> MonthClose | None:
     return MonthClose.objects.filter(month=month, reopened_at__isnull=True).select_related("closed_by").first()
 
 
+def snapshot_order(summary: dict) -> list[str]:
+    """The stored ledgers in registration order (as the open month shows them), not the JSON's key order
+    (PostgreSQL's jsonb sorts keys by length, then bytes); a ledger no longer registered comes last."""
+    order = {name: i for i, name in enumerate(month_ledgers.names())}
+    return sorted(summary, key=lambda name: (order.get(name, len(order)), name))
+
+
 def month_summaries(*, month: dt.date, close: MonthClose | None = None) -> list[LedgerSummary]:
     """The month page: a closed month reads its closing snapshot; an open one the running aggregates."""
     if close is not None:
-        return [LedgerSummary.from_json(ledger_get(name), data) for name, data in close.summary.items()]
+        return [LedgerSummary.from_json(ledger_get(name), close.summary[name]) for name in snapshot_order(close.summary)]
     return [ledger_summary(ledger=ledger, month=month) for ledger in ledgers()]
 
 

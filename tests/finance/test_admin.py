@@ -125,6 +125,26 @@ def test_closed_month_page_reads_the_snapshot_and_serves_the_frozen_files(client
     assert one == two
 
 
+def test_closed_month_page_orders_ledgers_as_registered_like_the_open_month(client, books, month, finance_user):
+    from finance.models import MonthClose
+    from servicedesk.extensions import month_ledgers
+
+    client.force_login(finance_user)
+    registered = month_ledgers.names()
+    assert [row["summary"].name for row in _page(client, month).context["ledgers"]] == registered
+    close = services.month_close(month=month, user=finance_user)
+    # Stored in another key order (PostgreSQL's jsonb sorts keys by length; SQLite keeps them as written),
+    # with a ledger that is no longer registered: registration order, the unknown one last.
+    scrambled = {name: close.summary[name] for name in reversed(registered)}
+    scrambled["retired"] = {**close.summary["gifts"], "name": "retired"}
+    MonthClose.objects.filter(pk=close.pk).update(summary=scrambled)
+    page = _page(client, month)
+    assert [row["summary"].name for row in page.context["ledgers"]] == [*registered, "retired"]
+    html = page.content.decode()
+    positions = [html.index(f'id="ledger-{name}"') for name in registered]
+    assert positions == sorted(positions)
+
+
 def test_dashboard_tile_for_finance(client, finance_user, month):
     client.force_login(finance_user)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
