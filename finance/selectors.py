@@ -125,6 +125,19 @@ def month_status(*, month: dt.date) -> dict:
             "totals": month_totals([s.totals for s in summaries]), "close": None}
 
 
+def month_choices(*, current: dt.date, shown: dt.date) -> list[dict]:
+    """The month picker (R-FIN-1): the current month and the past months finance knows of (settled totals,
+    closes; a year back at least), each open or closed, plus the month shown if it is older. Two small reads."""
+    closed = set(MonthClose.objects.filter(reopened_at__isnull=True).values_list("month", flat=True))
+    settled = LedgerTotal.objects.order_by("month").values_list("month", flat=True).first()
+    known = [m for m in (*closed, dt.date(int(settled[:4]), int(settled[5:7]), 1) if settled else None) if m]
+    months = rules.months_back(current=current, earliest=min(known) if known else None)
+    if shown <= current and shown not in months:
+        months.append(shown)
+    return [{"value": month_key(m), "closed": m in closed, "current": m == current, "selected": m == shown}
+            for m in months]
+
+
 def month_exports(*, month: dt.date, now: dt.datetime | None = None, limit: int = 50):
     """The downloads list: this month's finished files still kept, the active close's frozen files first."""
     now = now or timezone.now()
