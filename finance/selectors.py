@@ -14,7 +14,7 @@ from servicedesk.extensions import LedgerMovement, MonthLedger, month_ledgers, m
 from servicedesk.periods import month_key
 from servicedesk.policies import policy_in_force
 
-from . import rules
+from . import aggregates, rules
 from .choices import ExportStatus
 from .models import ExportJob, FinancePolicy, LedgerCursor, LedgerTotal, MonthClose
 
@@ -33,7 +33,10 @@ def ledger_get(name: str) -> MonthLedger | None:
 
 def ledger_movements(*, ledger: MonthLedger) -> dict[tuple[str, str], rules.Movement]:
     """Every month's movements of the ledger: the settled totals plus the entries written after the settled id
-    (one indexed range read; never a scan of a month)."""
+    (one indexed range read; never a scan of a month). On PostgreSQL the points and stored-value ledgers are
+    kept current by their writers' transactions instead (aggregates.py): one read of totals + deltas."""
+    if aggregates.kept_current(ledger.name):
+        return rules.movements_merge(aggregates.movements(ledger.name))
     settled_id = LedgerCursor.objects.filter(ledger=ledger.name).values_list("settled_id", flat=True).first() or 0
     settled = [LedgerMovement(month=t.month, kind=t.kind, rows=t.rows, inflow=t.inflow, outflow=t.outflow)
                for t in LedgerTotal.objects.filter(ledger=ledger.name)]
