@@ -62,6 +62,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """The process's resident memory now (its baseline before an export; ru_maxrss is the peak so far)."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+
 def ensure_data() -> None:
     call_command("migrate", verbosity=0)
     last, before = months()
@@ -204,7 +210,7 @@ def run(method: str) -> None:
 
     last, before = months()
     ledger = month_ledgers.get("points")
-    at_start = peak_mb()  # the process after django.setup() and the imports above
+    at_start = rss_mb()  # the process after django.setup() and the imports above, before the export
     out_path = f"/tmp/bench_finance_{method}.out"
     rows = 0
     started = time.perf_counter()
