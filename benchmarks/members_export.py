@@ -21,6 +21,7 @@ def run(method: str) -> None:
     wallets = exports.POINT_WALLETS
     out = open(os.devnull, "wb")  # noqa: SIM115
     rows = 0
+    at_start = members_common.peak_mb()  # the process with Django and every app loaded, before the export
     started = time.perf_counter()
     if method == "copy_csv_1m":  # the admin's CSV path on PostgreSQL
         for chunk in exports.ledger_csv_chunks(month=month, wallets=wallets):
@@ -63,8 +64,9 @@ def run(method: str) -> None:
         dataset = PointsEntryResource().export(queryset=qs)
         out.write(dataset.csv.encode() if method == "ie_csv_sample" else dataset.xlsx)
         rows = len(dataset)
-    print(f"{method:20} rows={rows:>9,} {time.perf_counter() - started:8.1f} s  peak {members_common.peak_mb():6.0f} MB",
-          flush=True)
+    peak = members_common.peak_mb()
+    print(f"{method:20} rows={rows:>9,} {time.perf_counter() - started:8.1f} s  peak {peak:6.0f} MB whole process, "
+          f"+{peak - at_start:.0f} MB the export's own (over the {at_start:.0f} MB before it)", flush=True)
 
 
 if __name__ == "__main__":

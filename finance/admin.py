@@ -72,13 +72,29 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         except DomainError as exc:
             raise Http404(exc.detail) from exc
 
+    @staticmethod
+    def _picked(value: str | None, *, current: dt.date) -> tuple[dt.date, str | None]:
+        """The month asked for, or last month with a message naming the field (a bad month is a 400, never a 500)."""
+        default = rules.previous_month(current)
+        if value is None or value == "":
+            return default, None
+        try:
+            month = month_parse(value)
+        except DomainError:
+            return default, _("Month “%(v)s”: choose a month from the list (YYYY-MM). Showing %(d)s.") % {
+                "v": value[:20], "d": month_key(default)}
+        if rules.month_pick_refusal(month=month, current_month=current):
+            return default, _("Month %(v)s is in the future: choose the current month or an earlier one. "
+                              "Showing %(d)s.") % {"v": month_key(month), "d": month_key(default)}
+        return month, None
+
     def month_view(self, request):
         """R-FIN-1: every ledger of the month with its balances, exports and downloads; R-FIN-2: close/reopen."""
         user = request.user
         if not user.has_perm("finance.view_monthclose"):
             raise PermissionDenied
-        month = self._month(request, request.GET.get("month"))
         now = timezone.now()
+        month, month_error = self._picked(request.GET.get("month"), current=month_start(timezone.localdate(now)))
         close = selectors.month_close_active(month=month)
         summaries = selectors.month_summaries(month=month, close=close)
         policy = selectors.policy_at(at=now)
@@ -98,7 +114,7 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": _("Month %(m)s") % {"m": key},
             "month": key, "previous": month_key(rules.previous_month(month)),
-            "next": month_key((month + dt.timedelta(days=32)).replace(day=1)), "close": close, "ledgers": rows,
+            "next": month_key((month + dt.timedelta(days=32)).replace(day=1)) if past else None, "close": close, "ledgers": rows,
             "totals": [(key, TOTAL_LABELS.get(key, key), value) for key, value in totals.items()],
             "all_balanced": all(s.balanced for s in summaries), "past": past,
             "can_export": user.has_perm("finance.add_exportjob"),
@@ -108,8 +124,10 @@ class MonthCloseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             "events": list(FinanceEvent.objects.filter(month=month).select_related("user")[:20]),
             "formats": [ExportFormat.CSV, ExportFormat.XLSX],
             "keep_days": policy.export_keep_days,
+            "month_choices": selectors.month_choices(current=month_start(timezone.localdate(now)), shown=month),
+            "month_error": month_error,
         }
-        return TemplateResponse(request, "finance/month.html", context)
+        return TemplateResponse(request, "finance/month.html", context, status=400 if month_error else 200)
 
     def export_start_view(self, request, month):
         """Start a background export (JSON for the page's script; a redirect without it)."""

@@ -58,6 +58,28 @@ class LedgerTotal(models.Model):
         return f"{self.ledger} {self.month} {self.kind}"
 
 
+class LedgerDelta(models.Model):
+    """What one writer's statement added to a ledger's month and kind, written in the writer's own transaction
+    by a PostgreSQL trigger (finance/aggregates.py; the points and stored-value ledgers): visible exactly when
+    its entries are, so the month page reads LedgerTotal + LedgerDelta and is current without scanning a month.
+    The settle task folds them into LedgerTotal."""
+
+    ledger = models.CharField(max_length=20)
+    month = models.CharField(max_length=7)
+    kind = models.CharField(max_length=40)
+    rows = models.BigIntegerField(default=0)
+    inflow = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    outflow = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("ledger month delta")
+        verbose_name_plural = _("ledger month deltas")
+        indexes = [models.Index(fields=["ledger"], name="ledger_delta_ledger")]
+
+    def __str__(self):
+        return f"{self.ledger} {self.month} {self.kind} +{self.rows}"
+
+
 class LedgerCursor(models.Model):
     """How far a ledger's entries are settled into LedgerTotal. Ids up to `pending_id` are settled once
     `pending_since` is old enough that no transaction holding a smaller id can still be uncommitted."""

@@ -69,3 +69,24 @@ def month_close_refusal(*, month: dt.date, current_month: dt.date) -> str | None
 
 def previous_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+# The month picker lists at least this many months back and never more than ten years (technical bounds of a
+# select list, not business numbers: a month outside them can still be asked for by its key).
+PICKER_MIN_MONTHS = 12
+PICKER_MAX_MONTHS = 120
+
+
+def months_back(*, current: dt.date, earliest: dt.date | None) -> list[dt.date]:
+    """The picker's months, newest first: the current month and every past month back to `earliest` (at least
+    PICKER_MIN_MONTHS, at most PICKER_MAX_MONTHS); never a future month."""
+    month, out = current.replace(day=1), []
+    while len(out) < PICKER_MAX_MONTHS and (len(out) < PICKER_MIN_MONTHS or (earliest is not None and month >= earliest)):
+        out.append(month)
+        month = previous_month(month)
+    return out
+
+
+def month_pick_refusal(*, month: dt.date, current_month: dt.date) -> str | None:
+    """The month page shows the current month and past ones; a future month has no books yet."""
+    return "future" if month > current_month else None

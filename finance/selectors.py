@@ -14,7 +14,7 @@ from servicedesk.extensions import LedgerMovement, MonthLedger, month_ledgers, m
 from servicedesk.periods import month_key
 from servicedesk.policies import policy_in_force
 
-from . import rules
+from . import aggregates, rules
 from .choices import ExportStatus
 from .models import ExportJob, FinancePolicy, LedgerCursor, LedgerTotal, MonthClose
 
@@ -33,7 +33,10 @@ def ledger_get(name: str) -> MonthLedger | None:
 
 def ledger_movements(*, ledger: MonthLedger) -> dict[tuple[str, str], rules.Movement]:
     """Every month's movements of the ledger: the settled totals plus the entries written after the settled id
-    (one indexed range read; never a scan of a month)."""
+    (one indexed range read; never a scan of a month). On PostgreSQL the points and stored-value ledgers are
+    kept current by their writers' transactions instead (aggregates.py): one read of totals + deltas."""
+    if aggregates.kept_current(ledger.name):
+        return rules.movements_merge(aggregates.movements(ledger.name))
     settled_id = LedgerCursor.objects.filter(ledger=ledger.name).values_list("settled_id", flat=True).first() or 0
     settled = [LedgerMovement(month=t.month, kind=t.kind, rows=t.rows, inflow=t.inflow, outflow=t.outflow)
                for t in LedgerTotal.objects.filter(ledger=ledger.name)]
@@ -100,10 +103,17 @@ def month_close_active(*, month: dt.date) -> MonthClose | None:
     return MonthClose.objects.filter(month=month, reopened_at__isnull=True).select_related("closed_by").first()
 
 
+def snapshot_order(summary: dict) -> list[str]:
+    """The stored ledgers in registration order (as the open month shows them), not the JSON's key order
+    (PostgreSQL's jsonb sorts keys by length, then bytes); a ledger no longer registered comes last."""
+    order = {name: i for i, name in enumerate(month_ledgers.names())}
+    return sorted(summary, key=lambda name: (order.get(name, len(order)), name))
+
+
 def month_summaries(*, month: dt.date, close: MonthClose | None = None) -> list[LedgerSummary]:
     """The month page: a closed month reads its closing snapshot; an open one the running aggregates."""
     if close is not None:
-        return [LedgerSummary.from_json(ledger_get(name), data) for name, data in close.summary.items()]
+        return [LedgerSummary.from_json(ledger_get(name), close.summary[name]) for name in snapshot_order(close.summary)]
     return [ledger_summary(ledger=ledger, month=month) for ledger in ledgers()]
 
 
@@ -116,6 +126,19 @@ def month_status(*, month: dt.date) -> dict:
     summaries = month_summaries(month=month)
     return {"month": month_key(month), "status": "open", "closed_at": None,
             "totals": month_totals([s.totals for s in summaries]), "close": None}
+
+
+def month_choices(*, current: dt.date, shown: dt.date) -> list[dict]:
+    """The month picker (R-FIN-1): the current month and the past months finance knows of (settled totals,
+    closes; a year back at least), each open or closed, plus the month shown if it is older. Two small reads."""
+    closed = set(MonthClose.objects.filter(reopened_at__isnull=True).values_list("month", flat=True))
+    settled = LedgerTotal.objects.order_by("month").values_list("month", flat=True).first()
+    known = [m for m in (*closed, dt.date(int(settled[:4]), int(settled[5:7]), 1) if settled else None) if m]
+    months = rules.months_back(current=current, earliest=min(known) if known else None)
+    if shown <= current and shown not in months:
+        months.append(shown)
+    return [{"value": month_key(m), "closed": m in closed, "current": m == current, "selected": m == shown}
+            for m in months]
 
 
 def month_exports(*, month: dt.date, now: dt.datetime | None = None, limit: int = 50):

@@ -19,7 +19,7 @@ from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.extensions import MONTH_TOTAL_KEYS, ledger_mismatches, month_totals
 from servicedesk.periods import month_key, month_start, period_locked, period_set_closed
 
-from . import events, exports, pdf, rules, selectors
+from . import aggregates, events, exports, pdf, rules, selectors
 from .choices import ExportFormat, ExportStatus, FinanceEventType
 from .models import ExportJob, LedgerCursor, LedgerTotal, MonthClose
 
@@ -41,6 +41,8 @@ def totals_json(totals: dict) -> dict:
 def ledger_totals_settle(*, ledger, now: dt.datetime | None = None, settle_after: dt.timedelta = SETTLE_AFTER) -> int:
     """Fold the ledger's entries up to the pending id into LedgerTotal once they are old enough, and mark the
     newest id as the next pending one. Idempotent; safe from several workers (the cursor row is locked)."""
+    if aggregates.kept_current(ledger.name):  # kept by its writers' transactions: fold, no waiting
+        return aggregates.fold(ledger.name)
     now = now or timezone.now()
     with transaction.atomic():
         LedgerCursor.objects.bulk_create([LedgerCursor(ledger=ledger.name)], ignore_conflicts=True)

@@ -1,6 +1,7 @@
 """The finance month page (admin): roles, the ledgers' figures, exports with progress and downloads, close
 and reopen; and that no admin form writes a ledger entry dated inside a closed month."""
 
+import datetime as dt
 import io
 from unittest import mock
 
@@ -125,6 +126,26 @@ def test_closed_month_page_reads_the_snapshot_and_serves_the_frozen_files(client
     assert one == two
 
 
+def test_closed_month_page_orders_ledgers_as_registered_like_the_open_month(client, books, month, finance_user):
+    from finance.models import MonthClose
+    from servicedesk.extensions import month_ledgers
+
+    client.force_login(finance_user)
+    registered = month_ledgers.names()
+    assert [row["summary"].name for row in _page(client, month).context["ledgers"]] == registered
+    close = services.month_close(month=month, user=finance_user)
+    # Stored in another key order (PostgreSQL's jsonb sorts keys by length; SQLite keeps them as written),
+    # with a ledger that is no longer registered: registration order, the unknown one last.
+    scrambled = {name: close.summary[name] for name in reversed(registered)}
+    scrambled["retired"] = {**close.summary["gifts"], "name": "retired"}
+    MonthClose.objects.filter(pk=close.pk).update(summary=scrambled)
+    page = _page(client, month)
+    assert [row["summary"].name for row in page.context["ledgers"]] == [*registered, "retired"]
+    html = page.content.decode()
+    positions = [html.index(f'id="ledger-{name}"') for name in registered]
+    assert positions == sorted(positions)
+
+
 def test_dashboard_tile_for_finance(client, finance_user, month):
     client.force_login(finance_user)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -139,3 +160,53 @@ def test_r_fin_1_pdf_summary_from_the_page(client, books, month, finance_user, d
     job = client.get(r.json()["progress_url"]).json()
     assert job["status"] == "done"
     assert b"".join(client.get(job["download_url"]).streaming_content).startswith(b"%PDF")
+
+
+def test_r_fin_1_month_picker_lists_past_months_and_the_current_one_with_their_state(client, books, month,
+                                                                                     finance_user):
+    from django.utils import timezone
+
+    from finance.rules import previous_month
+
+    services.month_close(month=month, user=finance_user)
+    client.force_login(finance_user)
+    r = _page(client, month)
+    choices = r.context["month_choices"]
+    current = timezone.localdate().replace(day=1)
+    expected, m = [], current
+    for _i in range(12):  # a year back at least, newest first, never a future month
+        expected.append(f"{m:%Y-%m}")
+        m = previous_month(m)
+    assert [c["value"] for c in choices] == expected
+    assert [c["value"] for c in choices if c["closed"]] == [f"{month:%Y-%m}"]
+    assert [c["value"] for c in choices if c["selected"]] == [f"{month:%Y-%m}"]
+    html = r.content.decode()
+    assert '<select name="month" id="month-select">' in html and 'type="month"' not in html
+    assert f'<option value="{month:%Y-%m}" selected data-status="closed">{month:%Y-%m} · 已结账</option>' in html
+    assert f'<option value="{current:%Y-%m}" data-status="open">{current:%Y-%m} · 本月，未结账</option>' in html
+    assert 'id="month-next"' in html  # last month has a next one (the current month) ...
+    assert 'id="month-next"' not in _page(client, current).content.decode()  # ... the current month has none
+
+
+def test_month_picker_reaches_back_to_the_oldest_close(client, db, finance_user):
+    from finance.models import MonthClose
+    from finance.rules import previous_month
+
+    old = dt.date(2019, 3, 1)
+    MonthClose.objects.create(month=old, closed_at=at_in(old, 31), closed_by=finance_user, totals={}, summary={})
+    client.force_login(finance_user)
+    values = [c["value"] for c in _page(client, previous_month(old)).context["month_choices"]]
+    assert values[-2:] == ["2019-03", "2019-02"]  # back to the oldest close, then the month asked for
+
+
+@pytest.mark.parametrize("value,says", [("abc", "月份“abc”：请从列表中选择月份（YYYY-MM）。"),  # the page is zh-hans
+                                        ("2026-13", "月份“2026-13”：请从列表中选择月份（YYYY-MM）。"),
+                                        ("2026-1", "月份“2026-1”：请从列表中选择月份（YYYY-MM）。"),
+                                        ("2999-01", "月份 2999-01 尚未到来：请选择本月或更早的月份。")])
+def test_month_page_a_bad_month_is_a_clear_400_not_a_500(client, books, month, finance_user, value, says):
+    client.force_login(finance_user)
+    r = client.get(reverse("admin:finance_monthclose_month"), {"month": value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert says in html and f"现显示 {month:%Y-%m}。" in html and 'id="month-error"' in html
+    assert r.context["month"] == f"{month:%Y-%m}"  # the page still shows last month

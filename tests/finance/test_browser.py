@@ -1,9 +1,12 @@
 """Browser: finance starts an XLSX export of the month on the month page, sees the progress bar, downloads the
 file and opens it with openpyxl (translated header row)."""
 
+from unittest import mock
+
 import pytest
 from openpyxl import load_workbook
 
+from finance import services
 from finance.models import ExportJob
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,9 +19,20 @@ def test_r_fin_1_finance_exports_the_month_to_xlsx_with_progress_and_downloads_i
     page.goto(f"{live_server.url}/finance/monthclose/month/?month={month:%Y-%m}")
     assert "积分台账" in page.content() and "储值台账" in page.content()
     assert page.locator("#ledger-points .rows").inner_text().strip() == "5"
-    page.click("#export-points-xlsx")
-    page.wait_for_selector("#export-progress-card:not([hidden])")
-    page.wait_for_function("document.getElementById('export-progress').value == 100", timeout=60_000)
+    assert page.locator("#month-select option:checked").inner_text().startswith(f"{month:%Y-%m} · ")
+    # The worker is held back so the bar is seen moving: queued 0 % → 2 of 5 rows (40 %) → done (100 %).
+    queued = []
+    with mock.patch("finance.tasks.export_job_run_task.delay", side_effect=queued.append):
+        page.click("#export-points-xlsx")
+        page.wait_for_selector("#export-progress-card:not([hidden])")
+    assert page.locator("#export-progress").evaluate("el => el.value") == 0
+    job_id = queued[0]
+    ExportJob.objects.filter(pk=job_id).update(status="running", rows_done=2)
+    page.wait_for_selector('#export-progress[value="40"]', timeout=30_000)  # (no string eval under the CSP)
+    assert "2 / 5 (40%)" in page.locator("#export-progress-text").inner_text()
+    screenshot("finance_month_export_running")
+    services.export_job_run(job_id=job_id)
+    page.wait_for_selector('#export-progress[value="100"]', timeout=60_000)
     assert "5 / 5" in page.locator("#export-progress-text").inner_text()
     page.wait_for_selector("#export-download:not([hidden])", timeout=60_000)
     screenshot("finance_month_export")
