@@ -31,13 +31,12 @@ class Chart:
 
     @property
     def table(self) -> dict:
-        """The accessible table: one row a label for a single series, else one row a series."""
-        if len(self.datasets) == 1 and not self.extra_rows:
-            name, data = self.datasets[0]
-            return {"head": ["", name], "rows": [[label, cell(v, self.unit)] for label, v in zip(self.labels, data, strict=True)]}
-        rows = [[name, *(cell(v, self.unit) for v in data)] for name, data in self.datasets]
-        rows += [[name, *(cell(v, self.extra_unit) for v in data)] for name, data in self.extra_rows]
-        return {"head": ["", *self.labels], "rows": rows}
+        """The accessible table: one row a label (a category or a period), one column a series."""
+        columns = [(name, data, self.unit) for name, data in self.datasets]
+        columns += [(name, data, self.extra_unit) for name, data in self.extra_rows]
+        return {"head": ["", *(name for name, _data, _unit in columns)],
+                "rows": [[label, *(cell(data[i], unit) for _name, data, unit in columns)]
+                         for i, label in enumerate(self.labels)]}
 
 
 def cell(value, unit: str) -> str:

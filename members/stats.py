@@ -99,17 +99,21 @@ def member_stats_by_month(*, last: dt.date, count: int = 12) -> MemberStats:
     )
 
 
+def _table(labels: list[str], columns: list[tuple[str, list[int]]]) -> dict:
+    """One row a month, one column a series (the accessible table under a chart)."""
+    return {"head": ["", *(name for name, _v in columns)],
+            "rows": [[label, *(values[i] for _n, values in columns)] for i, label in enumerate(labels)]}
+
+
 def member_stats_charts(stats: MemberStats) -> list[dict]:
-    """The page's two charts, as JSON for members/static/members/stats.js and rows for the tables."""
+    """The page's two charts, as JSON for members/static/members/stats.js plus the table under each."""
     labels = stats.labels
     enrolled = {"id": "members-enrolled", "kind": "bar", "stacked": True, "title": _("Members enrolled by month"),
-                "labels": labels,
-                "datasets": [{"label": s.label, "data": s.values} for s in stats.enrolled],
-                "rows": [[s.label, *s.values] for s in stats.enrolled]
-                + [[_("Total enrolled"), *stats.enrolled_total], [_("Replacement cards"), *stats.replacements]]}
+                "labels": labels, "datasets": [{"label": s.label, "data": s.values} for s in stats.enrolled],
+                "table": _table(labels, [(s.label, s.values) for s in stats.enrolled]
+                                + [(_("Total enrolled"), stats.enrolled_total), (_("Replacement cards"), stats.replacements)])}
     points = {"id": "members-points", "kind": "bar", "stacked": False, "title": _("Points issued by month"),
-              "labels": labels,
-              "datasets": [{"label": s.label, "data": s.values} for s in stats.issued],
-              "rows": [[s.label, *s.values] for s in stats.issued]
-              + [[_("%(wallet)s reversed on returns") % {"wallet": s.label}, *s.values] for s in stats.reversed]}
+              "labels": labels, "datasets": [{"label": s.label, "data": s.values} for s in stats.issued],
+              "table": _table(labels, [(s.label, s.values) for s in stats.issued]
+                              + [(_("%(wallet)s reversed on returns") % {"wallet": s.label}, s.values) for s in stats.reversed])}
     return [enrolled, points]

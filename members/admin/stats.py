@@ -47,5 +47,5 @@ class MemberStatisticsAdmin(admin.ModelAdmin):
         charts = member_stats_charts(stats)
         context = {**self.admin_site.each_context(request), "opts": self.opts,
                    "title": _("Member statistics: the last %(n)s months") % {"n": MONTHS}, "charts": charts,
-                   "chart_json": {c["id"]: {k: v for k, v in c.items() if k != "rows"} for c in charts}}
+                   "chart_json": {c["id"]: {k: v for k, v in c.items() if k != "table"} for c in charts}}
         return TemplateResponse(request, "members/stats.html", context)

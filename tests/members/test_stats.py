@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.urls import reverse
 
@@ -75,7 +76,8 @@ def test_page_for_supervisor_ops_and_finance_not_clerks(client, clerk, superviso
         client.force_login(user_in_role(role))
         assert client.get(url).status_code == 200
     client.force_login(supervisor)
-    page = client.get(url)
+    with time_machine.travel(_at(2026, 3, 20, 10), tick=False):
+        page = client.get(url)
     body = page.content.decode()
     assert page.status_code == 200
     assert "servicedesk/vendor/chart.umd.min.js" in body and "members/stats.js" in body
@@ -84,6 +86,10 @@ def test_page_for_supervisor_ops_and_finance_not_clerks(client, clerk, superviso
     assert len(data["members-points"]["labels"]) == 12
     assert 'data-chart="members-enrolled"' in body and 'data-chart="members-points"' in body
     assert "百货积分" in body  # wallet labels in zh-hans
+    # the table under each chart, a row a month: gold, platinum, total enrolled, replacement cards
+    assert '<th scope="row">2026-03</th><td>1</td><td>1</td><td>2</td><td>1</td>' in body
+    # dept, market issued; dept, market reversed
+    assert '<th scope="row">2026-03</th><td>320</td><td>30</td><td>0</td><td>-20</td>' in body
 
 
 def test_linked_from_the_members_tile_and_index(rf, clerk, supervisor, client):
