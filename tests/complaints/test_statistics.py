@@ -165,3 +165,15 @@ def test_r_cmp_7_pdf_has_the_trend(client, supervisor, march):
     client.force_login(supervisor)
     resp = client.get(reverse("admin:complaints_complaint_review_pdf") + "?month=2026-03")
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF") and len(resp.content) > 5000
+
+
+def test_review_page_queries_do_not_grow_with_the_tickets(client, supervisor, clerk):
+    url = reverse("admin:complaints_complaint_review") + "?month=2026-03&week=2026-03-10"
+    client.force_login(supervisor)
+    _ticket(clerk, _at(2026, 3, 10, 9), department=DepartmentFactory(code="d0"), route_h=2, close_h=3)
+    client.get(url)  # warm the session and permission caches
+    small = _queries(lambda: client.get(url))
+    for i in range(30):
+        _ticket(clerk, _at(2026, 3, 1 + i % 28, 9), department=DepartmentFactory(code=f"d{i % 10}"), route_h=1 + i % 4,
+                close_h=8 + i % 3, satisfaction=("satisfied", "neutral", "dissatisfied")[i % 3])
+    assert _queries(lambda: client.get(url)) == small
