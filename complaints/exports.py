@@ -45,7 +45,9 @@ def _bar_chart(ws, *, title: str, cats: tuple, data: tuple, stacked=False, horiz
 
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
-    chart.title, chart.y_axis.title = title, y_title
+    chart.title = title
+    if y_title:
+        chart.y_axis.title = y_title
     if stacked:
         chart.grouping, chart.overlap = "stacked", 100
     c1, r1, c2, r2 = data
