@@ -124,20 +124,26 @@ def complaint_forms_pdf(complaint, *, phone: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def review_pdf(*, review, week_start, week_cases, week_counts, labels: dict) -> bytes:
-    """R-CMP-7 monthly statistics and the week's typical cases. `labels` carries the translated headings."""
+def review_pdf(*, review, week_start, week_cases, week_counts, labels: dict, months=None) -> bytes:
+    """R-CMP-7 monthly statistics, the monthly trend (a chart and its table) and the week's typical cases.
+    `labels` carries the translated headings."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, title=labels["title"], leftMargin=18 * mm, rightMargin=18 * mm)
+    satisfied = "—" if review.satisfied_percent is None else f"{review.satisfied_percent:.1f}%"
     story = [Paragraph(labels["title"], TITLE),
              _p(f"{review.start:%Y-%m}   {labels['total']}: {review.total}   {labels['closed']}: {review.closed}   "
                 f"{labels['escalated']}: {review.escalated}   {labels['ca']}: {review.consumer_association}"),
              _p(f"{labels['median_route']}: {_hours(review.median_hours_to_route)}   "
-                f"{labels['median_close']}: {_hours(review.median_hours_to_close)}"),
+                f"{labels['median_close']}: {_hours(review.median_hours_to_close)}   "
+                f"{labels['mean_route']}: {_hours(review.mean_hours_to_route)}   "
+                f"{labels['mean_close']}: {_hours(review.mean_hours_to_close)}   {labels['satisfied']}: {satisfied}"),
              Spacer(1, 4 * mm)]
     for heading, bars in ((labels["by_type"], review.by_type), (labels["by_department"], review.by_department),
                           (labels["by_satisfaction"], review.by_satisfaction)):
         rows = [[_p(heading), _p("")]] + [[_p(b.label), _p(f"{b.count}  " + "█" * max(0, b.percent // 5))] for b in bars]
         story += [_grid(rows, [55 * mm, 115 * mm]), Spacer(1, 4 * mm)]
+    if months is not None:
+        story += _trend_story(months, labels)
     story.append(_p(f"{labels['week']} {week_start:%Y-%m-%d}: {labels['total']} {week_counts['total']}, "
                     f"{labels['closed']} {week_counts['closed']}"))
     rows = [[_p(h) for h in labels["case_columns"]]]
@@ -149,5 +155,41 @@ def review_pdf(*, review, week_start, week_cases, week_counts, labels: dict) -> 
     return buf.getvalue()
 
 
+SERIES_COLOURS = ("#417690", "#e07b39", "#5aa469", "#c0392b", "#8e6bbf")
+
+
+def _trend_story(trend, labels) -> list:
+    """The monthly trend as a stacked bar chart of received by type, then the figures as a table."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 14 * mm, 150 * mm, 44 * mm
+    chart.data = [s.values for s in trend.by_type]
+    chart.categoryAxis.categoryNames = trend.labels
+    chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7
+    chart.categoryAxis.style = "stacked"
+    chart.valueAxis.valueMin = 0
+    for i, _series in enumerate(trend.by_type):
+        chart.bars[i].fillColor = colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)])
+    legend = Legend()
+    legend.x, legend.y, legend.fontName, legend.fontSize = 12 * mm, 4 * mm, FONT, 8
+    legend.alignment, legend.columnMaximum, legend.dx, legend.dy = "right", 1, 6, 6
+    legend.colorNamePairs = [(colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]), s.label)
+                             for i, s in enumerate(trend.by_type)]
+    drawing.add(chart)
+    drawing.add(legend)
+    head = [_p(labels["month"]), _p(labels["total"]), _p(labels["mean_route"]), _p(labels["mean_close"]),
+            _p(labels["satisfied"])]
+    rows = [head] + [[_p(period), _p(trend.received[i]), _p(_hours(trend.mean_hours_to_route[i])),
+                      _p(_hours(trend.mean_hours_to_close[i])),
+                      _p("—" if trend.satisfied_percent[i] is None else f"{trend.satisfied_percent[i]:.1f}%")]
+                     for i, period in enumerate(trend.labels)]
+    return [_p(f"{labels['months']}: {labels['by_type']}"), drawing, _grid(rows, [30 * mm, 25 * mm, 40 * mm, 40 * mm, 35 * mm]),
+            Spacer(1, 4 * mm)]
+
+
 def _hours(value) -> str:
-    return "—" if value is None else f"{value:.1f} h"
+    return "—" if value is None else f"{value:.2f} h"

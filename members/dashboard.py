@@ -31,6 +31,9 @@ def tiles(request) -> list[Tile]:
     ]
     if user.has_perm("members.add_card"):
         lines.append(TileLine(_("Enrolment"), _("Issue a card"), reverse("admin:members_card_enrol")))
+    if user.has_perm("members.see_member_statistics"):
+        lines.append(TileLine(_("Member statistics"), _("Enrolment and points by month"),
+                              reverse("admin:members_memberstatistics_changelist")))
     return [Tile(_("VIP members"), lines, url=url, order=20)]
 
 

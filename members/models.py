@@ -545,3 +545,15 @@ class BirthdayMailing(models.Model):
 
     def __str__(self):
         return f"{self.card_id} {self.year}"
+
+
+class MemberStatistics(Card):
+    """No table: the admin's handle for the member statistics page (members/stats.py), with its own
+    permission so the desk supervisor, the operations manager and finance see it and clerks do not."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("member statistics")
+        verbose_name_plural = _("member statistics")
+        permissions = [("see_member_statistics", _("Can see member statistics (enrolment and points issued by month)"))]

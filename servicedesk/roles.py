@@ -137,6 +137,7 @@ ROLES: dict[str, Role] = {
                 "servicedesk.change_notification",
                 "invoices.receive_loss_reports",  # R-INV-7: the branch head (分管领导) gets lost-invoice reports
                 "desk.see_desk_reports",  # R-DESK-4
+                "members.see_member_statistics",  # enrolment and points issued by month (issue 15)
             ),
         ),
         Role(
@@ -178,6 +179,7 @@ ROLES: dict[str, Role] = {
                 "finance.view_*",  # R-FIN-1, R-FIN-2: the month page, exports and the close
                 "finance.add_exportjob",
                 "finance.close_period",
+                "members.see_member_statistics",  # points issued by month (issue 15)
             ),
         ),
         Role(

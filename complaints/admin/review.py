@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin
 from servicedesk.responses import XLSX, file_response, pdf_response
 
-from .. import exports, forms, pdf, selectors
+from .. import charts, exports, forms, pdf, selectors
 from ..models import ComplaintUnmaskedView
+
+TREND_PERIODS = 12  # months and weeks shown as trends on the review (README decision)
 
 
 class ReviewPagesMixin:
@@ -27,7 +29,7 @@ class ReviewPagesMixin:
             path("review/export.pdf", wrap(self.review_pdf_view), name="%s_%s_review_pdf" % info),
         ]
 
-    def _review_data(self, request):
+    def _review_data(self, request) -> dict:
         if not request.user.has_perm("complaints.view_complaint_review"):
             raise PermissionDenied
         today = timezone.localdate()
@@ -37,24 +39,36 @@ class ReviewPagesMixin:
         year, month = cleaned.get("month") or (today.year, today.month)
         review = selectors.complaints_monthly_review(year=year, month=month)
         week_start, week_end, week_cases = selectors.complaints_week(day=cleaned.get("week") or today)
-        return form, review, week_start, list(week_cases), selectors.complaints_week_counts(start=week_start, end=week_end)
+        months = selectors.complaints_trend(unit="month", last=review.start, count=TREND_PERIODS)
+        weeks = selectors.complaints_trend(unit="week", last=week_start, count=TREND_PERIODS)
+        return {"form": form, "review": review, "week_start": week_start, "week_cases": list(week_cases),
+                "week_counts": selectors.complaints_week_counts(start=week_start, end=week_end),
+                "months": months, "weeks": weeks}
 
     def review_view(self, request):
-        form, review, week_start, week_cases, week_counts = self._review_data(request)
+        data = self._review_data(request)
+        sections = [
+            (_("Month %(month)s") % {"month": f"{data['review'].start:%Y-%m}"}, charts.month_charts(data["review"])),
+            (_("The last %(n)s months") % {"n": TREND_PERIODS}, charts.trend_charts(data["months"], prefix="months")),
+            (_("The last %(n)s weeks (Monday to Sunday)") % {"n": TREND_PERIODS},
+             charts.trend_charts(data["weeks"], prefix="weeks")),
+        ]
+        chart_json = {c.id: c.to_json() for _heading, group in sections for c in group}
         return TemplateResponse(request, "complaints/review.html", self._context(
-            request, _("Complaint review"), form=form, review=review, week_start=week_start, week_cases=week_cases,
-            week_counts=week_counts, query=request.GET.urlencode()))
+            request, _("Complaint review"), **data, chart_sections=sections, chart_json=chart_json,
+            query=request.GET.urlencode()))
 
     def review_pdf_view(self, request):
-        _form, review, week_start, week_cases, week_counts = self._review_data(request)
-        body = pdf.review_pdf(review=review, week_start=week_start, week_cases=week_cases, week_counts=week_counts,
-                              labels=exports.review_labels())
-        return pdf_response(body, filename=f"complaints-{review.start:%Y-%m}.pdf", inline=False)
+        data = self._review_data(request)
+        body = pdf.review_pdf(review=data["review"], week_start=data["week_start"], week_cases=data["week_cases"],
+                              week_counts=data["week_counts"], months=data["months"], labels=exports.review_labels())
+        return pdf_response(body, filename=f"complaints-{data['review'].start:%Y-%m}.pdf", inline=False)
 
     def review_xlsx_view(self, request):
-        _form, review, week_start, week_cases, _counts = self._review_data(request)
-        return file_response(exports.review_xlsx(review=review, week_start=week_start, week_cases=week_cases),
-                             filename=f"complaints-{review.start:%Y-%m}.xlsx", content_type=XLSX)
+        data = self._review_data(request)
+        body = exports.review_xlsx(review=data["review"], week_start=data["week_start"], week_cases=data["week_cases"],
+                                   months=data["months"], weeks=data["weeks"])
+        return file_response(body, filename=f"complaints-{data['review'].start:%Y-%m}.xlsx", content_type=XLSX)
 
 
 @admin.register(ComplaintUnmaskedView)

@@ -93,7 +93,7 @@ def test_r_desk_4_report_page_with_local_chart_pdf_and_xlsx(client, supervisor, 
     page = _login(client, supervisor).get(url)
     body = page.content.decode()
     assert page.status_code == 200
-    assert "desk/vendor/chart.umd.min.js" in body and "cdn" not in body.lower()
+    assert "servicedesk/vendor/chart.umd.min.js" in body and "cdn" not in body.lower()
     assert 'id="desk-report-data"' in body
     for ext, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
         f = client.get(reverse("admin:desk_deskreport_file", args=["monthly", "2026-11", ext]))
@@ -108,9 +108,9 @@ def test_r_desk_4_report_page_with_local_chart_pdf_and_xlsx(client, supervisor, 
 def test_chart_library_is_vendored_with_its_licence():
     from django.contrib.staticfiles import finders
 
-    path = finders.find("desk/vendor/chart.umd.min.js")
+    path = finders.find("servicedesk/vendor/chart.umd.min.js")
     assert path and open(path, encoding="utf-8").read(200).startswith("/*!\n * Chart.js v4.6.1")
-    assert finders.find("desk/vendor/chart.js.LICENSE.md")
+    assert finders.find("servicedesk/vendor/chart.js.LICENSE.md")
 
 
 def test_r_desk_2_brand_import_with_preview_then_confirm(client, supervisor):
