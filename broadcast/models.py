@@ -73,7 +73,7 @@ class BroadcastPolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Broadcast policy')} {self.effective_from}"
+        return "%s %s" % (_("Broadcast policy"), self.effective_from)
 
     def clean(self):
         if self.promotion_every_min and self.promotion_every_max and self.promotion_every_max < self.promotion_every_min:

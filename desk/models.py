@@ -173,7 +173,7 @@ class DepositEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.loan_id} {self.kind} {self.amount}"
+        return f"{self.loan_id} {self.get_kind_display()} {self.amount}"
 
 
 class DepositCashCount(models.Model):
@@ -394,7 +394,7 @@ class LostPropertyEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.entry_id} {self.type}"
+        return f"{self.entry_id} {self.get_type_display()}"
 
 
 class ClaimantUnmaskedView(models.Model):

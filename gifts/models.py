@@ -312,7 +312,7 @@ class GiftStockEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item_id} {self.kind} {self.quantity:+d} → {self.balance_after}"
+        return f"{self.item_id} {self.get_kind_display()} {self.quantity:+d} → {self.balance_after}"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -341,4 +341,4 @@ class GiftEvent(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.type} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

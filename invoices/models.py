@@ -58,7 +58,7 @@ class InvoicePolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Invoice policy')} {self.effective_from}"
+        return "%s %s" % (_("Invoice policy"), self.effective_from)
 
     def time_limit(self) -> rules.TimeLimit:
         return rules.TimeLimit(days=self.time_limit_days, within_month=self.within_month)
@@ -246,7 +246,7 @@ class InvoiceLoss(TimeStampedModel):
     def __str__(self):
         first = self.numbers[0] if self.numbers else ""
         more = f" +{len(self.numbers) - 1}" if len(self.numbers) > 1 else ""
-        return f"{_('Loss')} #{self.pk} {self.book.code} {first}{more}"
+        return "%s #%s %s %s%s" % (_("Loss"), self.pk, self.book.code, first, more)
 
 
 class LostNumber(models.Model):
