@@ -291,11 +291,15 @@ class InvoiceEvent(models.Model):
     """Audit of books, invoices and losses (append-only)."""
 
     type = models.CharField(_("type"), max_length=30, choices=InvoiceEventType.choices)
-    book = models.ForeignKey(InvoiceBook, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    loss = models.ForeignKey(InvoiceLoss, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    book = models.ForeignKey(InvoiceBook, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("book"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                                verbose_name=_("invoice"))
+    loss = models.ForeignKey(InvoiceLoss, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("loss"))
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
