@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 
 SKIP_TAGS = {"script", "style", "template", "textarea-ignored"}
-READ_ATTRS = {"title", "placeholder", "alt", "aria-label", "data-confirm", "data-label"}
+# Not `alt`: Django's own icons (search, yes/no) carry fixed English alt texts that no one sees on screen.
+READ_ATTRS = {"title", "placeholder", "aria-label", "data-confirm", "data-label"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
 
 
@@ -238,7 +239,8 @@ def _links(html: str) -> list[str]:
 
 
 def crawl(client, *, vocab: Vocabulary, chinese: bool, seeds: list[str] | None = None,
-          follow: bool = True, per_name: int = PER_NAME, skip_suffixes: tuple[str, ...] = ()) -> CrawlResult:
+          follow: bool = True, per_name: int = PER_NAME, skip_suffixes: tuple[str, ...] = (),
+          keep: frozenset[str] = frozenset()) -> CrawlResult:
     """GET every seed, then (follow=True) every same-site link found, at most `per_name` URLs per URL name;
     a changelist's sort / filter / page links count as its own name, so at most a few of them are read."""
     import html as html_lib
@@ -256,7 +258,7 @@ def crawl(client, *, vocab: Vocabulary, chinese: bool, seeds: list[str] | None =
         name = _url_name(path)
         if name is None or name.split(":")[-1] in SKIP_URL_NAMES or "/logout" in path or path.startswith("/i18n"):
             continue
-        if skip_suffixes and name.endswith(skip_suffixes):
+        if skip_suffixes and name.endswith(skip_suffixes) and name not in keep:
             continue
         key = name + ("?" if urlsplit(url).query else "")
         if per[key] >= per_name:

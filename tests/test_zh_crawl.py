@@ -24,15 +24,24 @@ pytestmark = pytest.mark.django_db
 ROLES = [role for _username, role, _pw in demo_users() if role != "pos"]  # pos has no desk site
 ROLES = list(dict.fromkeys(ROLES))
 
-# Known findings owned elsewhere, as (URL name, token). Keep it short; each line names what is left.
-KNOWN: set[tuple[str, str]] = set()
+# Known findings left, as (kind, token, URL name or a prefix ending in "*"). Keep it short; each group says
+# what is left and whose it is.
+KNOWN: set[tuple[str, str, str]] = set()
+
+
+def _known(kind: str, token: str, name: str) -> bool:
+    return any(k == kind and t in (token, "*") and (n == name or (n.endswith("*") and name.startswith(n[:-1])))
+               for k, t, n in KNOWN)
 
 
 # Time: the admin (a superuser) reads every page, history and delete pages included; the clerk (view-only on
 # most lists, so the read-only rendering) every page but those; the other roles — whose pages differ by
-# their buttons, queues and home — every page but the add forms already read as admin and clerk.
-NARROW_SKIP = ("_history", "_simple_history", "_delete", "_add")
+# their home, queues, counter pages, PDFs and buttons — every page but the model forms already read as admin
+# and clerk, except the change pages whose buttons depend on the role (sign-offs).
+NARROW_SKIP = ("_history", "_simple_history", "_delete", "_add", "_change")
 SKIP_FOR = {"admin": (), "clerk": ("_history", "_simple_history", "_delete")}
+ROLE_PAGES = frozenset({"admin:returns_returnrequest_change", "admin:complaints_complaint_change",
+                        "admin:invoices_invoiceloss_change", "admin:servicedesk_notification_change"})
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +70,7 @@ def _report(findings) -> str:
     lines = {}
     for f in findings:
         name = resolve(f.url.split("?")[0]).view_name
-        if (name, f.token) in KNOWN:
+        if _known(f.kind, f.token, name):
             continue
         lines.setdefault((f.kind, f.token, name), str(f))
     return "\n".join(lines[k] for k in sorted(lines))
@@ -76,8 +85,8 @@ def _dump(name: str, report: str) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_and_pdf_reads_in_chinese(demo, role):
-    result = crawl(_client(role, "zh-hans"), vocab=demo, chinese=True, per_name=2 if role == "admin" else 1,
-                   skip_suffixes=SKIP_FOR.get(role, NARROW_SKIP))
+    result = crawl(_client(role, "zh-hans"), vocab=demo, chinese=True, skip_suffixes=SKIP_FOR.get(role, NARROW_SKIP),
+                   keep=ROLE_PAGES, per_name=1)
     assert not result.errors, result.errors
     assert result.pages > 3, f"{role} read only {result.pages} pages"
     report = _report(result.findings)
@@ -85,10 +94,10 @@ def test_every_page_and_pdf_reads_in_chinese(demo, role):
     assert not report, f"{role}: {result.pages} pages, {result.pdfs} PDFs\n{report}"
 
 
-@pytest.mark.parametrize("role", ["admin", "clerk"])
-def test_english_pages_show_words_not_codes(demo, role):
-    result = crawl(_client(role, "en"), vocab=demo, chinese=False, per_name=1,
-                   skip_suffixes=("_history", "_simple_history", "_delete"))
+def test_english_pages_show_words_not_codes(demo):
+    """The clerk's pages in English: words, not codes (the zh-hans crawl holds every page to the same codes)."""
+    role = "clerk"
+    result = crawl(_client(role, "en"), vocab=demo, chinese=False, per_name=1, skip_suffixes=NARROW_SKIP, keep=ROLE_PAGES)
     assert not result.errors, result.errors
     report = _report(result.findings)
     _dump(f"en-{role}", report)
