@@ -73,7 +73,7 @@ class BroadcastPolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Broadcast policy')} {self.effective_from}"
+        return "%s %s" % (_("Broadcast policy"), self.effective_from)
 
     def clean(self):
         if self.promotion_every_min and self.promotion_every_max and self.promotion_every_max < self.promotion_every_min:
@@ -171,10 +171,11 @@ class Script(TimeStampedModel):
 class ScriptEvent(models.Model):
     """Audit of a script's review (append-only)."""
 
-    script = models.ForeignKey(Script, on_delete=models.PROTECT, related_name="events")
+    script = models.ForeignKey(Script, on_delete=models.PROTECT, related_name="events", verbose_name=_("script"))
     type = models.CharField(_("type"), max_length=20, choices=ScriptEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -330,10 +331,11 @@ class UrgentInsert(TimeStampedModel):
 
 
 class UrgentInsertEvent(models.Model):
-    insert = models.ForeignKey(UrgentInsert, on_delete=models.PROTECT, related_name="events")
+    insert = models.ForeignKey(UrgentInsert, on_delete=models.PROTECT, related_name="events", verbose_name=_("insert"))
     type = models.CharField(_("type"), max_length=20, choices=InsertEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

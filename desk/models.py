@@ -155,7 +155,7 @@ class DepositEntry(models.Model):
     """The deposit ledger (R-DESK-3): append-only. `cash` is what moved in the desk's drawer (+ taken, − refunded,
     0 when a deposit is kept); `held_change` what it did to the deposits held for customers."""
 
-    loan = models.ForeignKey(UmbrellaLoan, on_delete=models.PROTECT, related_name="deposit_entries")
+    loan = models.ForeignKey(UmbrellaLoan, on_delete=models.PROTECT, related_name="deposit_entries", verbose_name=_("loan"))
     kind = models.CharField(_("kind"), max_length=10, choices=DepositKind.choices)
     amount = money_field(verbose_name=_("amount"))
     cash = money_field(verbose_name=_("cash in (+) / out (−)"))
@@ -173,7 +173,7 @@ class DepositEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.loan_id} {self.kind} {self.amount}"
+        return f"{self.loan_id} {self.get_kind_display()} {self.amount}"
 
 
 class DepositCashCount(models.Model):
@@ -223,7 +223,7 @@ class SupplyItem(TimeStampedModel):
 class SupplyEntry(models.Model):
     """The supplies ledger: append-only, `quantity` signed (issues negative)."""
 
-    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="entries", verbose_name=_("supply item"))
     kind = models.CharField(_("kind"), max_length=10, choices=SupplyEntryKind.choices)
     quantity = models.IntegerField(_("quantity"))
     balance_after = models.IntegerField(_("balance after"))
@@ -248,13 +248,14 @@ class SupplyStocktake(models.Model):
     """R-DESK-4 monthly supplies stocktake: one count per item per month; a variance is booked as an
     `adjust` entry so the ledger equals what is on the shelf."""
 
-    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="stocktakes")
+    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="stocktakes", verbose_name=_("supply item"))
     month = models.DateField(_("month"), help_text=_("The first day of the month counted."))
     expected = models.IntegerField(_("expected"))
     counted = models.PositiveIntegerField(_("counted"))
     variance = models.IntegerField(_("variance"))
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
-    entry = models.OneToOneField(SupplyEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    entry = models.OneToOneField(SupplyEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("supply entry"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("counted by"))
 
@@ -382,10 +383,10 @@ class LostProperty(TimeStampedModel):
 
 
 class LostPropertyEvent(models.Model):
-    entry = models.ForeignKey(LostProperty, on_delete=models.PROTECT, related_name="events")
+    entry = models.ForeignKey(LostProperty, on_delete=models.PROTECT, related_name="events", verbose_name=_("lost property"))
     type = models.CharField(_("type"), max_length=12, choices=LostEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -394,14 +395,15 @@ class LostPropertyEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.entry_id} {self.type}"
+        return f"{self.entry_id} {self.get_type_display()}"
 
 
 class ClaimantUnmaskedView(models.Model):
     """R-VIP-7 applied to claimants: every full view of a claimant's ID or phone number is logged."""
 
-    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(LostProperty, on_delete=models.PROTECT, related_name="unmasked_views")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    entry = models.ForeignKey(LostProperty, on_delete=models.PROTECT, related_name="unmasked_views",
+                              verbose_name=_("lost property"))
     context = models.CharField(_("where"), max_length=100)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 

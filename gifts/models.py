@@ -292,11 +292,13 @@ class GiftStockEntry(models.Model):
     reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     delivery = models.OneToOneField(GiftDelivery, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="entry")
-    issue = models.ForeignKey(GiftIssue, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+                                    related_name="entry", verbose_name=_("delivery"))
+    issue = models.ForeignKey(GiftIssue, on_delete=models.PROTECT, null=True, blank=True, related_name="entries",
+                              verbose_name=_("issue"))
     stocktake = models.OneToOneField(Stocktake, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="adjust_entry")
-    campaign = models.ForeignKey(GiftCampaign, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+                                     related_name="adjust_entry", verbose_name=_("stocktake"))
+    campaign = models.ForeignKey(GiftCampaign, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("campaign"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                            related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -312,7 +314,7 @@ class GiftStockEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item_id} {self.kind} {self.quantity:+d} → {self.balance_after}"
+        return f"{self.item_id} {self.get_kind_display()} {self.quantity:+d} → {self.balance_after}"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -327,12 +329,15 @@ class GiftEvent(models.Model):
     """Audit of the gifts workflows (campaigns, vouchers, stocktakes, clawbacks): append-only."""
 
     type = models.CharField(_("type"), max_length=30, choices=GiftEventType.choices)
-    campaign = models.ForeignKey(GiftCampaign, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    issue = models.ForeignKey(GiftIssue, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    campaign = models.ForeignKey(GiftCampaign, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                                 verbose_name=_("campaign"))
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                                  verbose_name=_("stocktake"))
+    issue = models.ForeignKey(GiftIssue, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                              verbose_name=_("issue"))
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")
+                             related_name="+", verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -341,4 +346,4 @@ class GiftEvent(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.type} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

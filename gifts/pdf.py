@@ -74,7 +74,7 @@ def delivery_note_pdf(delivery) -> bytes:
     copies = []
     for label in labels:
         part = [
-            Paragraph(f"{_('Gift delivery note')} 赠品派送单<br/>{label}", TITLE),
+            Paragraph("%s<br/>%s" % (_("Gift delivery note"), label), TITLE),
             _table([
                 [_("Delivery note"), delivery.note_number, _("Received at"), _when(delivery.received_at)],
                 [_("Item"), f"{delivery.item.code} {delivery.item.name}", _("Quantity"), str(delivery.quantity)],
@@ -93,7 +93,7 @@ def delivery_note_pdf(delivery) -> bytes:
 
 def voucher_sheet_pdf(batch) -> bytes:
     campaign = batch.campaign
-    story: list = [Paragraph(f"{_('Gift pickup vouchers')} 赠品提货券 — {campaign.code} {campaign.name}", TITLE),
+    story: list = [Paragraph("%s — %s %s" % (_("Gift pickup vouchers"), campaign.code, campaign.name), TITLE),
                    Paragraph(_("%(item)s × %(qty)s per voucher; valid %(start)s – %(end)s. Collected at the service desk.")
                              % {"item": campaign.gift_item.name, "qty": campaign.quantity, "start": campaign.starts_on,
                                 "end": campaign.ends_on}, BODY), Spacer(0, 3 * mm)]
@@ -122,7 +122,7 @@ def birthday_form_pdf(issue) -> bytes:
     copies = []
     for label in labels:
         part = [
-            Paragraph(f"{_('Member gift form')} 会员礼品领取单<br/>{label}", TITLE),
+            Paragraph("%s<br/>%s" % (_("Member gift form"), label), TITLE),
             _table([
                 [_("Form"), f"GI-{issue.pk}", _("Issued at"), _when(issue.issued_at)],
                 [_("Member"), member.name, _("Card"), issue.card.card_number if issue.card else ""],
@@ -146,7 +146,7 @@ def campaign_close_pdf(campaign) -> bytes:
     rows = [[_("Ledger kind"), _("Units")]] + [[k, str(v)] for k, v in sorted(kinds.items())]
     returned = [[_("Item"), _("Quantity returned")]] + [[r["item"], str(r["quantity"])] for r in s.get("returned", [])]
     story = [
-        Paragraph(f"{_('Campaign close — list of gifts returned')} 活动结束赠品退回清单<br/>{campaign.code} {campaign.name}",
+        Paragraph("%s<br/>%s %s" % (_("Campaign close — list of gifts returned"), campaign.code, campaign.name),
                   TITLE),
         _table([
             [_("Dates"), f"{campaign.starts_on} – {campaign.ends_on}", _("Owning department"),

@@ -58,7 +58,7 @@ class InvoicePolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Invoice policy')} {self.effective_from}"
+        return "%s %s" % (_("Invoice policy"), self.effective_from)
 
     def time_limit(self) -> rules.TimeLimit:
         return rules.TimeLimit(days=self.time_limit_days, within_month=self.within_month)
@@ -246,7 +246,7 @@ class InvoiceLoss(TimeStampedModel):
     def __str__(self):
         first = self.numbers[0] if self.numbers else ""
         more = f" +{len(self.numbers) - 1}" if len(self.numbers) > 1 else ""
-        return f"{_('Loss')} #{self.pk} {self.book.code} {first}{more}"
+        return "%s #%s %s %s%s" % (_("Loss"), self.pk, self.book.code, first, more)
 
 
 class LostNumber(models.Model):
@@ -291,11 +291,15 @@ class InvoiceEvent(models.Model):
     """Audit of books, invoices and losses (append-only)."""
 
     type = models.CharField(_("type"), max_length=30, choices=InvoiceEventType.choices)
-    book = models.ForeignKey(InvoiceBook, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    loss = models.ForeignKey(InvoiceLoss, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    book = models.ForeignKey(InvoiceBook, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("book"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                                verbose_name=_("invoice"))
+    loss = models.ForeignKey(InvoiceLoss, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("loss"))
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

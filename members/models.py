@@ -82,7 +82,7 @@ class MemberPolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Policy')} {timezone.localtime(self.effective_from):%Y-%m-%d %H:%M}"
+        return "%s %s" % (_("Policy"), f"{timezone.localtime(self.effective_from):%Y-%m-%d %H:%M}")
 
 
 class EarnRate(models.Model):
@@ -106,7 +106,7 @@ class EarnRate(models.Model):
 class CategoryRate(EarnRate):
     """R-PTS-1 default earn rate of a goods category (yuan per point), full price and special price."""
 
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="category_rates")
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="category_rates", verbose_name=_("policy"))
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     history = HistoricalRecords()  # policy rows are audited like their version
 
@@ -116,13 +116,13 @@ class CategoryRate(EarnRate):
         constraints = EarnRate.rate_constraints(key="category", prefix="category_rate")
 
     def __str__(self):
-        return f"{self.category} {self.full_yuan_per_point}/{self.special_yuan_per_point}"
+        return f"{self.get_category_display()} {self.full_yuan_per_point}/{self.special_yuan_per_point}"
 
 
 class CounterRate(EarnRate):
     """R-PTS-3: a counter's own rate overrides its category's default."""
 
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="counter_rates")
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="counter_rates", verbose_name=_("policy"))
     counter = models.CharField(_("counter"), max_length=40)
     history = HistoricalRecords()  # policy rows are audited like their version
 
@@ -138,7 +138,7 @@ class CounterRate(EarnRate):
 class RebateBracket(models.Model):
     """R-RBT-1: from `min_points` up, `percent` of the points is credited as stored value in yuan."""
 
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="rebate_brackets")
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="rebate_brackets", verbose_name=_("policy"))
     min_points = models.PositiveIntegerField(_("from points"))
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2)
 
@@ -157,7 +157,7 @@ class RebateBracket(models.Model):
 class VoucherRate(models.Model):
     """R-RBT-2: market points exchanged for a goods voucher of `value` yuan."""
 
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="voucher_rates")
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.CASCADE, related_name="voucher_rates", verbose_name=_("policy"))
     points = models.PositiveIntegerField(_("points"))
     value = money_field(verbose_name=_("voucher value"))
 
@@ -305,10 +305,11 @@ class Card(TimeStampedModel):
 
 
 class CardEvent(models.Model):
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="events")
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="events", verbose_name=_("card"))
     type = models.CharField(_("type"), max_length=20, choices=CardEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -317,16 +318,17 @@ class CardEvent(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.card_id} {self.type}"
+        return f"{self.card_id} {self.get_type_display()}"
 
 
 class QualificationUse(models.Model):
     """Which receipts qualified which card (R-VIP-1/2/3): a receipt qualifies one card, except a group
     or prepaid-card purchase, which qualifies as many cards as it entitles."""
 
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="qualifications")
-    receipt = models.ForeignKey("receipts.Receipt", on_delete=models.PROTECT, related_name="qualified_cards")
-    kind = models.CharField(max_length=20, choices=QualificationKind.choices)
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("card"))
+    receipt = models.ForeignKey("receipts.Receipt", on_delete=models.PROTECT, related_name="qualified_cards",
+                                verbose_name=_("receipt"))
+    kind = models.CharField(max_length=20, choices=QualificationKind.choices, verbose_name=_("kind"))
 
     class Meta:
         verbose_name = _("qualifying receipt")
@@ -351,8 +353,9 @@ class PointsEntry(models.Model):
     balance_after = models.DecimalField(_("balance after"), max_digits=14, decimal_places=2)
     reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     reason = models.TextField(_("reason"), blank=True)
-    receipt = models.ForeignKey("receipts.Receipt", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    meta = models.JSONField(default=dict, blank=True)
+    receipt = models.ForeignKey("receipts.Receipt", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("receipt"))
+    meta = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                            related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -369,7 +372,7 @@ class PointsEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.card_id} {self.wallet} {self.kind} {self.points or self.amount}"
+        return f"{self.card_id} {self.get_wallet_display()} {self.get_kind_display()} {self.points or self.amount}"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -383,14 +386,16 @@ class PointsEntry(models.Model):
 class ReceiptPoints(models.Model):
     """What a card's receipt earned and why (R-PTS-1..5, R-VIP-9)."""
 
-    receipt = models.OneToOneField("receipts.Receipt", on_delete=models.PROTECT, related_name="points")
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="receipt_points", null=True, blank=True)
-    wallet = models.CharField(max_length=15, choices=Wallet.choices)
-    points = models.IntegerField(default=0)
-    birthday_multiplier = models.PositiveSmallIntegerField(default=1)
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    explanation = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    receipt = models.OneToOneField("receipts.Receipt", on_delete=models.PROTECT, related_name="points", verbose_name=_("receipt"))
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="receipt_points", null=True, blank=True,
+                             verbose_name=_("card"))
+    wallet = models.CharField(max_length=15, choices=Wallet.choices, verbose_name=_("wallet"))
+    points = models.IntegerField(default=0, verbose_name=_("points"))
+    birthday_multiplier = models.PositiveSmallIntegerField(default=1, verbose_name=_("birthday multiplier"))
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("policy"))
+    explanation = models.JSONField(default=dict, blank=True, verbose_name=_("explanation"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("receipt points")
@@ -404,11 +409,11 @@ class Voucher(TimeStampedModel):
     """R-RBT-2 goods voucher (领物券): serial-numbered, not cashable."""
 
     serial = models.CharField(_("serial"), max_length=20, unique=True)
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="vouchers")
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("card"))
     points = models.PositiveIntegerField(_("points"))
     value = money_field(verbose_name=_("value"))
-    entry = models.OneToOneField(PointsEntry, on_delete=models.PROTECT, related_name="voucher")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(PointsEntry, on_delete=models.PROTECT, related_name="voucher", verbose_name=_("points entry"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     history = HistoricalRecords()
 
     class Meta:
@@ -421,11 +426,11 @@ class Voucher(TimeStampedModel):
 
 
 class CardReplacement(TimeStampedModel):
-    old_card = models.OneToOneField(Card, on_delete=models.PROTECT, related_name="replaced_by")
-    new_card = models.OneToOneField(Card, on_delete=models.PROTECT, related_name="replaces")
+    old_card = models.OneToOneField(Card, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("old card"))
+    new_card = models.OneToOneField(Card, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("new card"))
     reason = models.CharField(_("reason"), max_length=10, choices=ReplaceReason.choices)
     fee = money_field(verbose_name=_("fee paid at the desk"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     history = HistoricalRecords()
 
     class Meta:
@@ -439,8 +444,8 @@ class CardReplacement(TimeStampedModel):
 class UnmaskedAccessLog(models.Model):
     """R-VIP-7: every unmasked view of a member's phone or ID number."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="unmasked_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="unmasked_views", verbose_name=_("member"))
     context = models.CharField(_("where"), max_length=100)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
@@ -458,14 +463,14 @@ class RebateRun(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     status = models.CharField(_("status"), max_length=10, choices=RebateRunStatus.choices, default=RebateRunStatus.RUNNING)
-    policy = models.ForeignKey(MemberPolicy, on_delete=models.PROTECT, related_name="+")
-    checkpoint_pk = models.BigIntegerField(default=0)
-    cards = models.PositiveIntegerField(default=0)
-    cleared = models.PositiveIntegerField(default=0)
-    rebated = models.PositiveIntegerField(default=0)
+    policy = models.ForeignKey(MemberPolicy, on_delete=models.PROTECT, related_name="+", verbose_name=_("policy"))
+    checkpoint_pk = models.BigIntegerField(default=0, verbose_name=_("checkpoint"))
+    cards = models.PositiveIntegerField(default=0, verbose_name=_("cards"))
+    cleared = models.PositiveIntegerField(default=0, verbose_name=_("cleared"))
+    rebated = models.PositiveIntegerField(default=0, verbose_name=_("rebated"))
     total = money_field(max_digits=16, default=Decimal("0.00"))
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         verbose_name = _("annual rebate run")
@@ -497,9 +502,10 @@ class CardStockEntry(models.Model):
     change = models.IntegerField(_("change"))
     balance_after = models.IntegerField(_("balance after"))
     reason = models.CharField(_("reason"), max_length=200)
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("card"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                           verbose_name=_("by"))
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("card stock entry")
@@ -515,9 +521,9 @@ class SmsOutbox(models.Model):
 
     phone = models.CharField(_("phone"), max_length=20)
     text = models.TextField(_("text"))
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100, unique=True, verbose_name=_("key"))
     status = models.CharField(_("status"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("SMS message")
@@ -531,11 +537,11 @@ class SmsOutbox(models.Model):
 class BirthdayMailing(models.Model):
     """R-VIP-9: members mailed a birthday card (≥ the policy's points), one per card per year."""
 
-    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    birthday = models.DateField()
-    dept_points = models.IntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="+", verbose_name=_("card"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    birthday = models.DateField(verbose_name=_("birthday"))
+    dept_points = models.IntegerField(verbose_name=_("dept points"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("birthday card mailing")

@@ -23,7 +23,7 @@ from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confir
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import rules, selectors, services
-from .choices import ReturnStatus, SignStep
+from .choices import ApprovalLevel, ReturnStatus, SignStep
 from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
 from .pdf import return_slip_response
@@ -70,11 +70,13 @@ def _param_labels() -> dict:
               if name in services.CONDITION_KEYS}
     return {**labels, "rules": _("rules"), "refund_amount": _("refund"), "status": _("status"), "reason": _("reason"),
             "items": _("clawed back"), "source": _("source"), "points": _("points"), "reversed_points": _("reversed"),
-            "shortfall_points": _("already spent"), "cash_amount": _("deducted"), "clean": _("Clean")}
+            "shortfall_points": _("already spent"), "cash_amount": _("deducted"), "clean": _("Clean"),
+            "approval_level": _("approval level")}
 
 
 def _param_values() -> dict:
-    return {"status": dict(ReturnStatus.choices), "source": {"points": _("points"), "gifts": _("gifts")}}
+    return {"status": dict(ReturnStatus.choices), "source": {"points": _("points"), "gifts": _("gifts")},
+            "approval_level": dict(ApprovalLevel.choices)}
 
 
 class ReturnEventInline(ReadOnlyInline):

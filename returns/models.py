@@ -71,7 +71,7 @@ class ReturnPolicy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{_('Return policy')} {self.effective_from}"
+        return "%s %s" % (_("Return policy"), self.effective_from)
 
     def clean(self):
         errors = {}

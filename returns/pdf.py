@@ -10,6 +10,7 @@ from io import BytesIO
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -19,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from receipts.choices import PaymentMethod
 from servicedesk.money import money_str
 from servicedesk.responses import pdf_response
 
@@ -47,6 +49,19 @@ def _when(at) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
+def _payment_label(value: str) -> str:
+    """The refund's payment method as its label (a raw `alipay` was printed, issue 15)."""
+    return str(dict(PaymentMethod.choices).get(value, value))
+
+
+# R-RET-13 clawback sources by registry name; the description is the source's own label (a msgid).
+SOURCE_LABELS = {"points": gettext_lazy("Points"), "gifts": gettext_lazy("Gifts")}
+
+
+def _source_label(name: str) -> str:
+    return str(SOURCE_LABELS.get(name, name))
+
+
 def _who(user) -> str:
     if user is None:
         return ""
@@ -60,13 +75,13 @@ def _copy(rr, copy: str) -> list:
                     createBarcodeDrawing("Code128", value=rr.number, barHeight=12 * mm, barWidth=0.3 * mm,
                                          humanReadable=True)]],
                   colWidths=[32 * mm, 80 * mm])
-    head = Table([[Paragraph(f"{_('Return slip')} 顾客退换货申请表<br/>{_copy_label(copy)}", TITLE), codes]],
+    head = Table([[Paragraph("%s<br/>%s" % (_("Customer return and exchange slip"), _copy_label(copy)), TITLE), codes]],
                  colWidths=[68 * mm, 112 * mm])
     facts = Table([
         [_("Slip number"), rr.number, _("Status"), str(rr.get_status_display())],
         [_("Receipt"), f"{receipt.get_side_display()} {receipt.number}", _("Rung at"), _when(receipt.rung_at)],
         [_("Reason"), str(rr.get_reason_display()), _("Kind"), str(rr.get_kind_display())],
-        [_("Refund by"), rr.payment_method, _("Member card"), receipt.card_number or "-"],
+        [_("Refund by"), _payment_label(rr.payment_method), _("Member card"), receipt.card_number or "-"],
         [_("Quality report"), rr.quality_report_ref or "-", _("Responsible"),
          " / ".join(x for x in (rr.responsible_counter, rr.responsible_salesperson) if x) or "-"],
         [_("Current price confirmed by"), _who(rr.price_confirmed_by) if rr.price_confirmed_by_id else "-", "", ""],
@@ -88,7 +103,8 @@ def _copy(rr, copy: str) -> list:
              [_("To pay"), money_str(rr.net_refund)],
              [_("Points reversed"), str(rr.points_reversed)]]
     for claw in rr.clawbacks.all():
-        money.append([f"{claw.source}: {claw.description}", _("%(earned)s earned, %(rev)s reversed, %(short)s spent → "
+        source = f"{_source_label(claw.source)}: {_(claw.description)}"
+        money.append([source, _("%(earned)s earned, %(rev)s reversed, %(short)s spent → "
                                                              "%(cash)s") % {"earned": claw.points,
                                                                             "rev": claw.reversed_points,
                                                                             "short": claw.shortfall_points,
@@ -102,7 +118,8 @@ def _copy(rr, copy: str) -> list:
     signatures.setStyle(GRID)
     approver = _("department supervisor") if rr.approval_level == "dept_supervisor" else _("operations manager / GM")
     story = [head, facts, Spacer(0, 3 * mm), lines, Spacer(0, 3 * mm), amounts, Spacer(0, 3 * mm),
-             Paragraph(f"<b>{_('Rules applied')}:</b> {', '.join(rr.rules)} — {_('approval by')} {approver}", BODY)]
+             Paragraph("<b>%s:</b> %s — %s %s" % (_("Rules applied"), ", ".join(rr.rules), _("approval by"), approver),
+                       BODY)]
     story += [Paragraph(sentence, SMALL) for sentence in rr.explanation.splitlines() if sentence]
     if rr.reject_reason:
         story.append(Paragraph(f"<b>{_('Rejected')}:</b> {rr.reject_reason}", BODY))

@@ -88,10 +88,11 @@ class HandoverItem(TimeStampedModel):
 class HandoverEvent(models.Model):
     """Audit of the handover workflow: who did what, when (append-only)."""
 
-    entry = models.ForeignKey(HandoverEntry, on_delete=models.PROTECT, related_name="events")
+    entry = models.ForeignKey(HandoverEntry, on_delete=models.PROTECT, related_name="events", verbose_name=_("entry"))
     type = models.CharField(_("type"), max_length=20, choices=HandoverEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("user"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -134,10 +135,10 @@ class Notification(TimeStampedModel):
 class SchedulerHeartbeat(models.Model):
     """The last time the beat scheduler reached a worker: proves scheduled jobs really run."""
 
-    name = models.CharField(max_length=50, unique=True)
-    beats = models.PositiveBigIntegerField(default=0)
-    last_beat_at = models.DateTimeField(null=True)
-    worker = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=50, unique=True, verbose_name=_("name"))
+    beats = models.PositiveBigIntegerField(default=0, verbose_name=_("beats"))
+    last_beat_at = models.DateTimeField(null=True, verbose_name=_("last beat at"))
+    worker = models.CharField(max_length=200, blank=True, verbose_name=_("worker"))
 
     class Meta:
         verbose_name = _("scheduler heartbeat")

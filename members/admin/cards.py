@@ -20,7 +20,7 @@ from servicedesk.errors import DomainError
 from servicedesk.extensions import panels_for
 
 from .. import pdf, rules, selectors, services
-from ..choices import QualificationKind, Wallet
+from ..choices import QualificationKind, Tier, Wallet
 from ..forms import AdjustForm, EnrolForm, RedeemForm, ReplaceForm, VoucherForm, parse_receipt_keys
 from ..models import (
     Card,
@@ -244,7 +244,9 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             preview = selectors.qualification_preview(kind=kind, keys=keys, now=timezone.now())
         except ValueError:
             return JsonResponse({"error": "kind"}, status=400)
-        return JsonResponse(preview)
+        # The page shows the tier's label, never its code ("可办理: gold × 1", issue 15).
+        tier = preview.get("tier")
+        return JsonResponse({**preview, "tier_label": str(Tier(tier).label) if tier in Tier.values else (tier or "")})
 
     def application_pdf_view(self, request, card_number):
         card = get_object_or_404(Card.objects.select_related("member", "issued_by"), card_number=card_number)

@@ -82,6 +82,7 @@ def test_enrolment_page_live_check_and_application_pdf(client, clerk, card_stock
     check = c.get(reverse("admin:members_card_enrol_check"),
                   {"receipts": "D20261123-000001\nM20261123-000002", "kind": "daily_spend"}).json()
     assert check["total"] == "850.00" and check["tier"] == "gold" and check["ok"] is True
+    assert check["tier_label"] == "金卡"  # the page shows the label, not `gold` (issue 15; the client reads zh-hans)
     assert c.get(reverse("admin:members_card_enrol")).status_code == 200
     r = c.post(reverse("admin:members_card_enrol"), {
         "kind": "daily_spend", "receipts": "D20261123-000001\nM20261123-000002", "tier": "gold", "name": "张伟",
