@@ -21,6 +21,9 @@ class ServicedeskConfig(AppConfig):
         from .api.fields import install_strict_json_types
 
         install_strict_json_types()  # API JSON values must have their schema type (issue 9)
+        from .admin_tools import install_permitted_admin_links
+
+        install_permitted_admin_links()  # read-only links only to pages the viewer may open (issue 15)
         from .api import authentication
         from .roles import sync_roles_after_migrate
 
