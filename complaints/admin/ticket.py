@@ -133,9 +133,7 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
     list_select_related = ["department"]
     list_per_page = 50
     date_hierarchy = None
-    # Time left first (issue 15): the running clocks soonest due (overdue ones first, most overdue on top),
-    # then the tickets with no clock running, newest first. `clock_due` is annotated by get_queryset.
-    ordering = list(TIME_LEFT_ORDER)
+    ordering = ["-received_at", "-id"]  # see get_ordering
     change_list_template = "complaints/complaint_changelist.html"
     inlines = [FollowUpInline, SupplierContactInline, EventInline]
 
@@ -145,6 +143,11 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
     # complaints.view_unmasked holders, logged).
     fields = ["phone_masked" if name == "phone" else name for name in _RECORD_FIELDS]
     readonly_fields = fields
+
+    def get_ordering(self, request):
+        """Time left first (issue 15): the running clocks soonest due (overdue ones first, most overdue on
+        top), then the tickets with no clock running, newest first. `clock_due` is annotated by get_queryset."""
+        return list(TIME_LEFT_ORDER)
 
     # --- scoping: a department user sees only its departments' tickets (404 otherwise)
     def get_queryset(self, request):
