@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from servicedesk.dashboard import Tile, TileLine
 
-from . import selectors
+from . import rules, selectors
 from .choices import ComplaintStatus
+from .ordering import by_time_left
 
 
 def tiles(request) -> list[Tile]:
@@ -41,7 +42,29 @@ def tiles(request) -> list[Tile]:
         lines.append(TileLine(_("Follow-up calls due"), counts["followup"], f"{base}?status=awaiting_followup"))
     if user.has_perm("complaints.add_complaint"):
         lines.append(TileLine(_("Fast intake"), "+", reverse("admin:complaints_complaint_intake")))
-    return [Tile(_("Complaints"), lines, url=base, order=20)]
+    tiles = [Tile(_("Complaints"), lines, url=base, order=20)]
+    urgent = _most_urgent(qs, now=now)
+    if urgent:
+        tiles.append(Tile(_("Complaint clocks: least time left"), urgent, url=base, order=21))
+    return tiles
+
+
+URGENT_SHOWN = 5
+
+
+def _most_urgent(qs, *, now) -> list[TileLine]:
+    """The running clocks with the least time left, overdue first (issue 15): one bounded query on the
+    (status, route_by) and (status, feedback_by) indexes' statuses, each line opening its ticket."""
+    running = by_time_left(qs.filter(status__in=[ComplaintStatus.AWAITING_ROUTING, ComplaintStatus.AWAITING_FEEDBACK]))
+    lines = []
+    for c in running.only("pk", "number", "status", "route_by", "feedback_by")[:URGENT_SHOWN]:
+        left = rules.remaining(due_at=c.clock_due, now=now)
+        text = rules.format_remaining(left)
+        if left.total_seconds() < 0:
+            text = _("overdue %(time)s") % {"time": text.lstrip("-")}
+        lines.append(TileLine(f"{c.number} · {c.get_status_display()}", text,
+                              reverse("admin:complaints_complaint_ticket", args=[c.pk]), alert=left.total_seconds() < 0))
+    return lines
 
 
 def tasks(request) -> list:

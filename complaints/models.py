@@ -194,6 +194,8 @@ class Complaint(TimeStampedModel):
             # R-CMP-4 lists: consumer-association and serious cases are few; partial indexes keep them fast.
             models.Index(fields=["-received_at"], condition=Q(consumer_association=True), name="cmp_consumer_assoc"),
             models.Index(fields=["-received_at"], condition=Q(serious=True), name="cmp_serious"),
+            # The queue's default order, time left first (complaints/ordering.py), has an expression index on
+            # PostgreSQL, created by migration 0009 (SQLite cannot index NULLS LAST, so it is not declared here).
         ]
 
     def __str__(self):

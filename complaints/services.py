@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from servicedesk.errors import Conflict, NotAllowed, RuleViolation
 from servicedesk.numbering import number_next
-from servicedesk.services import NotificationDraft, notification_send, notifications_email_digest, notifications_send_bulk
+from servicedesk.services import (
+    NotificationDraft,
+    notification_send,
+    notifications_close,
+    notifications_email_digest,
+    notifications_send_bulk,
+)
 
 from . import events, rules, selectors
 from .choices import (
@@ -32,6 +38,14 @@ def _ticket_url(complaint: Complaint) -> str:
         return reverse("admin:complaints_complaint_ticket", args=[complaint.pk])
     except Exception:  # noqa: BLE001 - the admin may not be mounted (e.g. a worker without URLs)
         return ""
+
+
+def _close_notifications(c: Complaint, *kinds: str, reason: str) -> None:
+    """The work the ticket's notifications asked for is done: close them for every recipient. `kinds` are
+    key parts after "cmp:<pk>:" (see the notification_send calls below); none → all of the ticket's."""
+    base = f"cmp:{c.pk}:"
+    for kind in kinds or ("",):
+        notifications_close(key_prefix=base + kind, reason=reason)
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -212,7 +226,12 @@ def complaint_route(*, complaint: Complaint, user, valid: bool, department: Depa
                            department=department.code if department else None, feedback_by=c.feedback_by,
                            late=now > c.route_by, **({"flagged": flagged} if flagged else {}))
     if valid:
+        # the routing clock is answered: the serious-case alert and the routing escalations are done
+        _close_notifications(c, "serious", f"esc:{ComplaintStatus.AWAITING_ROUTING}:",
+                             reason=_("routed to %(department)s") % {"department": department.name})
         _notify_department(c, reason="routed")
+    else:
+        _close_notifications(c, reason=_("closed: not a valid complaint"))
     return c
 
 
@@ -249,6 +268,8 @@ def complaint_feedback(*, complaint: Complaint, user, investigation: str, result
                     "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=ComplaintEventType.FEEDBACK, user=user, from_status=old,
                            note=proposed_handling, late=now > c.feedback_by)
+    _close_notifications(c, "routed:", "sent-back:", f"esc:{ComplaintStatus.AWAITING_FEEDBACK}:",
+                         reason=_("the department answered"))
     level = rules.approval_level(serious=c.serious, consumer_association=c.consumer_association,
                                  product_safety=c.product_safety, escalation_level=c.escalation_level)
     for approver in selectors.approvers_for(level=level).exclude(pk=user.pk):
@@ -278,6 +299,7 @@ def complaint_approve(*, complaint: Complaint, user, instruction: str = "") -> C
     c.approval_instruction, c.approved_by, c.approved_at = (instruction or "").strip(), user, timezone.now()
     _save(c, user, ["status", "approval_instruction", "approved_by", "approved_at"])
     events.complaint_event(complaint=c, type=ComplaintEventType.APPROVED, user=user, from_status=old, note=instruction)
+    _close_notifications(c, "approve:", "followup:", reason=_("handling approved"))
     return c
 
 
@@ -295,6 +317,7 @@ def complaint_send_back(*, complaint: Complaint, user, instruction: str) -> Comp
     _save(c, user, ["status", "approval_instruction", "feedback_by", "escalation_level", "escalated_at"])
     events.complaint_event(complaint=c, type=ComplaintEventType.SENT_BACK, user=user, from_status=old, note=instruction,
                            feedback_by=c.feedback_by)
+    _close_notifications(c, "approve:", "followup:", reason=_("sent back to the department"))
     _notify_department(c, reason="sent-back")
     return c
 
@@ -373,6 +396,10 @@ def complaint_followup(*, complaint: Complaint, user, satisfaction: str, note: s
                                      note=(note or "").strip(), called_by=user)
     events.complaint_event(complaint=c, type=ComplaintEventType.FOLLOWED_UP, user=user, from_status=old, note=note,
                            satisfaction=satisfaction, outcome=outcome)
+    if outcome == "":
+        _close_notifications(c, reason=_("closed after the follow-up call"))
+    else:
+        _close_notifications(c, "followup-due:", reason=_("follow-up call made"))
     if outcome == DissatisfiedOutcome.ESCALATE:
         for boss in selectors.escalation_recipients(level=c.escalation_level):
             notification_send(recipient=boss, title=_("Dissatisfied customer: %(number)s") % {"number": c.number},

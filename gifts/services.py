@@ -425,6 +425,11 @@ def stocktake_explain(*, stocktake: Stocktake, explanation: str, user) -> Stockt
     take._history_user = user
     take.save(update_fields=["status", "explanation", "explained_by", "explained_at"])
     events.variance_explained_event(stocktake=take, user=user)
+    from servicedesk.services import notifications_close
+
+    # R-GIFT-7: the variance is explained: its notice and daily reminders ("gift-variance-<pk>[-day]") are done
+    notifications_close(keys=[f"gift-variance-{take.pk}"], key_prefix=f"gift-variance-{take.pk}-",
+                        reason=_("explained by %(user)s") % {"user": user.get_username()})
     return take
 
 

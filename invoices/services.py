@@ -30,7 +30,7 @@ from servicedesk.extensions import facts_for_receipts
 from servicedesk.money import money_str, quantize
 from servicedesk.numbering import number_next
 from servicedesk.periods import period_guard
-from servicedesk.services import notification_send
+from servicedesk.services import notification_send, notifications_close
 
 from . import events, rules, selectors
 from .choices import BookStatus, InvoiceStatus, LossStatus
@@ -391,6 +391,7 @@ def invoice_loss_sign(*, loss: InvoiceLoss, user, now: dt.datetime | None = None
                                   "amount": money_str(loss.amount), "by": user.get_username(), "due": loss.notice_due},
         url=_loss_url(loss), key=f"invoice-loss-{loss.pk}-routed")
     events.loss_signed_event(loss=loss, user=user, notified=notified)
+    notifications_close(keys=[f"invoice-loss-{loss.pk}-sign"], reason=_("signed by %(user)s") % {"user": user.get_username()})
     return loss
 
 
@@ -415,6 +416,8 @@ def invoice_loss_notice(*, loss: InvoiceLoss, published_on: dt.date, publication
     loss.notice_recorded_by = user
     loss.save(update_fields=["status", "published_on", "publication", "notice_recorded_by", "updated_at"])
     events.loss_notice_event(loss=loss, user=user)
+    # the case is closed: its overdue warnings are done (the loss report itself stays for the record)
+    notifications_close(keys=[f"invoice-loss-{loss.pk}-overdue"], reason=_("public notice recorded"))
     return loss
 
 

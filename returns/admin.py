@@ -168,7 +168,9 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
                 if rules.sign_refusal(step=step, status=rr.status, approval_level=rr.approval_level,
                                       is_creator=rr.created_by_id == request.user.pk, perms=perms) is None
                 and t.source == rr.status]
-            extra["can_reject"] = rules.REJECTABLE.get(rr.status) in perms
+            # R-RET-11: an approver who may not sign this slip is told why and who signs instead
+            extra["sign_blocked"] = services.approve_blocked_reason(return_request=rr, user=request.user)
+            extra["can_reject"] = rules.REJECTABLE.get(rr.status) in perms and not extra["sign_blocked"]
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     # ---- the counter page -------------------------------------------------------------------------------

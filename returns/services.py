@@ -15,6 +15,7 @@ from servicedesk.errors import Conflict, DomainError, NotAllowed, RuleViolation
 from servicedesk.extensions import refund_pay
 from servicedesk.numbering import number_next
 from servicedesk.selectors import users_with_perm
+from servicedesk.services import notifications_close
 
 from . import clawback, events, explain, rules, selectors
 from .choices import STORE_AT_FAULT_REASONS, ReturnKind, ReturnStatus
@@ -181,11 +182,17 @@ def return_sign(*, return_request: ReturnRequest, step: str, user) -> ReturnRequ
         refund_pay(receipt=rr.receipt, amount=rr.net_refund, reference=rr.number, user=user)
     rr.save(update_fields=update)
     events.return_signed_event(return_request=rr, step=step, user=user)
+    if step == "approve":  # the approval requests sent to every possible approver are done
+        notifications_close(keys=[_approve_key(rr)], reason=_("approved by %(user)s") % {"user": user.get_username()})
     if rr.status == ReturnStatus.AWAITING_APPROVAL:
         from .tasks import return_approvers_notify as return_approvers_notify_task
 
         transaction.on_commit(lambda: return_approvers_notify_task.delay(rr.pk))
     return rr
+
+
+def _approve_key(rr: ReturnRequest) -> str:
+    return f"return:{rr.pk}:approve"
 
 
 def return_approvers_notify(*, return_request: ReturnRequest) -> int:
@@ -199,18 +206,35 @@ def return_approvers_notify(*, return_request: ReturnRequest) -> int:
         return 0
     codename = "approve_over_limit" if return_request.approval_level == "ops_manager" else "approve_return"
     approvers = users_with_perm(f"returns.{codename}").exclude(pk=return_request.created_by_id)
-    url = reverse("admin:returns_returnrequest_queue")
+    url = reverse("admin:returns_returnrequest_change", args=[return_request.pk])  # the slip, with its sign button
+    title = _("Return slip %(number)s to approve (%(amount)s yuan)") % {
+        "number": return_request.number, "amount": f"{return_request.refund_amount:.2f}"}
     sent = 0
     for approver in approvers:
-        note = notification_send(
-            recipient=approver, title=f"退货单 {return_request.number} 待审批（{return_request.refund_amount} 元）",
-            body=return_request.explanation, url=url, key=f"return:{return_request.pk}:approve", email=False)
+        note = notification_send(recipient=approver, title=title, body=return_request.explanation, url=url,
+                                 key=_approve_key(return_request), email=False)
         sent += note is not None
     return sent
 
 
 def _returned(rr: ReturnRequest) -> dict[int, int]:
     return {line_no: qty for line_no, qty in rr.lines.values_list("receipt_line__line_no", "quantity")}
+
+
+def approve_blocked_reason(*, return_request: ReturnRequest, user) -> str:
+    """Why this user, who approves slips, may not approve this one, in words for the slip page (R-RET-11);
+    "" when they may, or when approving is not their job or not the slip's next step."""
+    rr = return_request
+    perms = user_sign_perms(user)
+    if rr.status != ReturnStatus.AWAITING_APPROVAL or rules.SIGN_STEPS["approve"].permission not in perms:
+        return ""
+    if rr.created_by_id == user.pk:
+        return _("You filled in this slip, so you may not approve it: another approver signs (R-RET-11).")
+    if rr.approval_level == "ops_manager" and "returns.approve_over_limit" not in perms:
+        return _("The refund of ¥%(amount)s is over your limit of ¥%(limit)s: the operations manager (or GM / "
+                 "deputy GM) must approve this slip (R-RET-11).") % {
+            "amount": f"{rr.refund_amount:.2f}", "limit": f"{rr.policy.approval_threshold:.2f}"}
+    return ""
 
 
 def _refusal_text(step: str, code: str, rr: ReturnRequest) -> str:
@@ -244,4 +268,5 @@ def return_reject(*, return_request: ReturnRequest, user, reason: str) -> Return
     rr.status, rr.rejected_by, rr.rejected_at, rr.reject_reason = ReturnStatus.REJECTED, user, timezone.now(), reason
     rr.save(update_fields=["status", "rejected_by", "rejected_at", "reject_reason", "updated_at"])
     events.return_rejected_event(return_request=rr, user=user, reason=reason)
+    notifications_close(keys=[_approve_key(rr)], reason=_("rejected by %(user)s") % {"user": user.get_username()})
     return rr

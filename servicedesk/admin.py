@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -115,19 +116,56 @@ class HandoverItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "created_at", "read_at"]
-    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    """My notifications: the title opens the record it is about (and marks it read); the ones whose work
+    is done closed themselves (servicedesk.services.notifications_close) and say so."""
+
+    list_display = ["open_link", "state", "created_at", "recipient"]
+    list_display_links = None
+    list_filter = [("read_at", admin.EmptyFieldListFilter), ("done_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "body"]
     list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "title", "body", "url", "key", "created_at", "read_at"]
+    readonly_fields = ["recipient", "title", "body", "url", "key", "created_at", "read_at", "done_at", "done_reason"]
     actions = ["mark_read"]
+    ordering = ["-created_at", "-id"]
+    list_per_page = 50
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if user_has_role(request.user, "admin") else qs.filter(recipient=request.user)  # roles.py decides
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if user_has_role(request.user, "admin") else [name for name in shown if name != "recipient"]
+
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("<int:pk>/open/", self.admin_site.admin_view(self.open_view), name="%s_%s_open" % info),
+                *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def open_link(self, obj):
+        weight = "normal" if obj.read_at else "bold"
+        return format_html('<a href="{}" style="font-weight:{}">{}</a>',
+                           reverse("admin:servicedesk_notification_open", args=[obj.pk]), weight, obj.title)
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, obj):
+        if obj.done_at:
+            return _("Done: %(reason)s") % {"reason": obj.done_reason} if obj.done_reason else _("Done")
+        return _("Read") if obj.read_at else _("Unread")
+
+    def open_view(self, request, pk):
+        """Open a notification: the recipient's is marked read, then the record it is about opens."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        note = get_object_or_404(self.get_queryset(request), pk=pk)
+        if note.recipient_id != request.user.pk:  # the administrator looking at someone's: nothing is marked
+            return redirect(reverse("admin:servicedesk_notification_change", args=[note.pk]))
+        target = services.notification_open(notification=note, user=request.user)
+        return redirect(target or reverse("admin:servicedesk_notification_change", args=[note.pk]))
 
     @admin.action(description=gettext_lazy("Mark selected as read"))
     def mark_read(self, request, queryset):

@@ -138,3 +138,34 @@ def readable_parameters(parameters, *, labels: dict, values: dict | None = None)
 
     items = [(labels.get(k, k), word(k, v)) for k, v in (parameters or {}).items()]
     return format_html_join("", "<span class=\"desk-param\">{}: {}</span> ", items) if items else "—"
+
+
+def _current_request():
+    """The request being served (simple_history's HistoryRequestMiddleware keeps it for the whole
+    response, template rendering included); None outside a request."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def install_permitted_admin_links() -> None:
+    """Links only to pages the user may open (issue 15): a read-only foreign key on an admin page (the
+    card's "issued by", a slip's signers, a ticket's department…) links to the related record's page only
+    when the viewer may view it there; otherwise it is plain text, never a link to a 403. Called once from
+    ServicedeskConfig.ready()."""
+    from django.contrib.admin import helpers
+
+    original = helpers.AdminReadonlyField.get_admin_url
+    if getattr(original, "desk_permitted", False):
+        return
+
+    def get_admin_url(self, remote_field, remote_obj):
+        request = _current_request()
+        if request is not None:
+            related_admin = self.model_admin.admin_site._registry.get(remote_field.model) if self.model_admin else None
+            if related_admin is None or not related_admin.has_view_or_change_permission(request, remote_obj):
+                return str(remote_obj)
+        return original(self, remote_field, remote_obj)
+
+    get_admin_url.desk_permitted = True
+    helpers.AdminReadonlyField.get_admin_url = get_admin_url

@@ -24,6 +24,9 @@ class ServicedeskConfig(AppConfig):
         from .admin_display import install as install_admin_display
 
         install_admin_display()  # JSON fields read as words on admin pages (issue 15)
+        from .admin_tools import install_permitted_admin_links
+
+        install_permitted_admin_links()  # read-only links only to pages the viewer may open (issue 15)
         from .api import authentication
         from .roles import sync_roles_after_migrate
 

@@ -116,12 +116,22 @@ class Notification(TimeStampedModel):
     # Lets a job that may run twice notify once: (recipient, key) is unique when a key is given.
     key = models.CharField(_("key"), max_length=120, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The work it asked for is finished (the complaint routed, the slip signed…): it closed itself, and
+    # reads as read. `done_reason` says what closed it, in the recipient's list.
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_reason = models.CharField(_("closed because"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # notifications_close finds the open ones of a record by key prefix (LIKE 'cmp:12:%' on PostgreSQL
+            # needs the pattern operator class; other databases ignore it)
+            models.Index(fields=["key"], name="notification_open_key", opclasses=["varchar_pattern_ops"],
+                         condition=Q(done_at__isnull=True) & ~Q(key="")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "key"], condition=~Q(key=""), name="notification_once_per_key"

@@ -38,6 +38,10 @@ class Role:
 _DESK_READ = tuple(f"{app}.view_*" for app in DESK_APPS) + ("-members.view_unmasked", "-complaints.view_unmasked",
                                                              "-finance.view_*")
 
+# Every desk role reads its own notifications (the list shows only the user's own): a role without a
+# desk-wide read grant gets this one, or its escalations and sign requests would reach nobody.
+_OWN_NOTIFICATIONS = ("servicedesk.view_notification",)
+
 ROLES: dict[str, Role] = {
     role.name: role
     for role in (
@@ -144,7 +148,7 @@ ROLES: dict[str, Role] = {
             "counter_staff",
             _("Counter staff"),
             True,
-            ("receipts.view_*", "returns.view_*", "returns.counter_check"),
+            ("receipts.view_*", "returns.view_*", "returns.counter_check", *_OWN_NOTIFICATIONS),
         ),
         Role(
             "loss_prevention",
@@ -152,13 +156,14 @@ ROLES: dict[str, Role] = {
             True,
             ("receipts.view_*", "returns.view_*", "returns.sign_loss_prevention",
              # R-INV-7: security (保卫部门) gets lost-invoice reports and reads the case file.
-             "invoices.view_invoiceloss", "invoices.view_invoicebook", "invoices.receive_loss_reports"),
+             "invoices.view_invoiceloss", "invoices.view_invoicebook", "invoices.receive_loss_reports",
+             *_OWN_NOTIFICATIONS),
         ),
         Role(
             "cashier",
             _("Cashier"),
             True,
-            ("receipts.view_*", "returns.view_*", "returns.refund_return", "members.view_member"),
+            ("receipts.view_*", "returns.view_*", "returns.refund_return", "members.view_member", *_OWN_NOTIFICATIONS),
         ),
         Role(
             "finance",
@@ -198,6 +203,7 @@ ROLES: dict[str, Role] = {
                 "servicedesk.view_handoveritem",
                 "servicedesk.add_handoverentry",
                 "servicedesk.add_handoveritem",
+                *_OWN_NOTIFICATIONS,
             ),
         ),
         Role("admin", _("Administrator"), True, ("*",), is_superuser=True),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,6 +181,34 @@ def notifications_email_digest(notifications: Iterable[Notification]) -> int:
         )
         queued += 1
     return queued
+
+
+def notifications_close(*, keys: Iterable[str] = (), key_prefix: str = "", reason: str = "",
+                        now: dt.datetime | None = None) -> int:
+    """The work a notification asked for is done: every open notification with one of `keys`, or whose
+    key starts with `key_prefix` (end it with a separator, "cmp:12:", so record 12 never closes record
+    120), is marked done and read, for all its recipients, in one UPDATE. Unread counts drop at once.
+    Returns how many closed; closing twice closes nothing more."""
+    keys = [k for k in keys if k]
+    if not keys and not key_prefix:
+        raise ValueError("notifications_close needs keys or a key_prefix")
+    now = now or timezone.now()
+    condition = Q(key__in=keys) if keys else Q()
+    if key_prefix:
+        condition = condition | Q(key__startswith=key_prefix) if keys else Q(key__startswith=key_prefix)
+    open_notes = Notification.objects.filter(condition, done_at__isnull=True).exclude(key="")
+    closed = open_notes.filter(read_at__isnull=True).update(done_at=now, done_reason=reason[:200], read_at=now,
+                                                            updated_at=now)
+    closed += open_notes.update(done_at=now, done_reason=reason[:200], updated_at=now)  # the ones already read
+    return closed
+
+
+def notification_open(*, notification: Notification, user) -> str:
+    """The recipient opens a notification: it is read, and the record it is about is where they go
+    (its link; the notification list when it has none)."""
+    notification_mark_read(notification=notification, user=user)
+    url = notification.url or ""
+    return url if url.startswith("/") and not url.startswith("//") else ""
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:

@@ -28,6 +28,7 @@ from servicedesk.responses import pdf_response
 from .. import forms, pdf, rules, selectors, services
 from ..choices import TEMPERAMENT_ADVICE, ComplaintStatus, PhraseScene
 from ..models import Complaint, ComplaintEvent, FollowUp, ForbiddenPhrase, ReplyPhrase, SupplierContact
+from ..ordering import TIME_LEFT_ORDER, clock_due_expression
 from .review import ReviewPagesMixin
 
 
@@ -132,7 +133,7 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
     list_select_related = ["department"]
     list_per_page = 50
     date_hierarchy = None
-    ordering = ["-received_at", "-id"]
+    ordering = ["-received_at", "-id"]  # see get_ordering
     change_list_template = "complaints/complaint_changelist.html"
     inlines = [FollowUpInline, SupplierContactInline, EventInline]
 
@@ -143,9 +144,15 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
     fields = ["phone_masked" if name == "phone" else name for name in _RECORD_FIELDS]
     readonly_fields = fields
 
+    def get_ordering(self, request):
+        """Time left first (issue 15): the running clocks soonest due (overdue ones first, most overdue on
+        top), then the tickets with no clock running, newest first. `clock_due` is annotated by get_queryset."""
+        return list(TIME_LEFT_ORDER)
+
     # --- scoping: a department user sees only its departments' tickets (404 otherwise)
     def get_queryset(self, request):
-        return selectors.complaints_visible_to(user=request.user, queryset=super().get_queryset(request))
+        qs = selectors.complaints_visible_to(user=request.user, queryset=super().get_queryset(request))
+        return qs.annotate(clock_due=clock_due_expression())
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
@@ -184,7 +191,7 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
         return format_html('<a href="{}" style="white-space:nowrap">{}</a>',
                            reverse("admin:complaints_complaint_ticket", args=[obj.pk]), obj.number)
 
-    @admin.display(description=gettext_lazy("clock"))
+    @admin.display(description=gettext_lazy("clock"), ordering="clock_due")
     def clock(self, obj):
         return clock_html(obj, timezone.now())  # outside a list request; a list uses get_list_display's
 
@@ -193,7 +200,7 @@ class ComplaintAdmin(ReviewPagesMixin, LargeTableAdminMixin, SimpleHistoryAdmin)
         ModelAdmin is shared by every request and thread: nothing request-specific is stored on it)."""
         now = timezone.now()
 
-        @admin.display(description=gettext_lazy("clock"))
+        @admin.display(description=gettext_lazy("clock"), ordering="clock_due")
         def clock(obj):
             return clock_html(obj, now)
 

@@ -68,9 +68,24 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     search_fields = ["member__name"]
     exact_search_fields = ("card_number", "legacy_card_number", "member__phone")
     list_select_related = ["member"]
-    readonly_fields = ["card_number", "member", "tier", "status", "issued_at", "issued_by", "qualification_kind",
-                       "legacy_card_number", "blocked_at", "dept_points", "market_points", "stored_value"]
+    readonly_fields = ["card_number", "member", "tier", "status", "current_card", "issued_at", "issued_by",
+                       "qualification_kind", "legacy_card_number", "blocked_at", "dept_points", "market_points",
+                       "stored_value"]
     inlines = [CardEventInline]
+
+    @admin.display(description=gettext_lazy("current card"))
+    def current_card(self, obj):
+        """A blocked or replaced card shows zero balances: its page leads to the card now carrying them
+        (R-CARD-1/2, issue 15)."""
+        if obj is None or obj.pk is None or obj.status == "active":
+            return "—"
+        current = selectors.card_current(card=obj)
+        if current.pk == obj.pk:
+            return _("No replacement card yet.")
+        return format_html(
+            '<span id="card-replaced-by">{} <a href="{}">{}</a> · <a href="{}?card={}">{}</a></span>',
+            _("The balances are on card"), reverse("admin:members_card_change", args=[current.pk]), current.card_number,
+            reverse("admin:members_card_360"), current.card_number, _("Member 360"))
     change_list_template = "members/card_changelist.html"
 
     def has_add_permission(self, request):

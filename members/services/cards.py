@@ -40,6 +40,11 @@ def card_stock_receive(*, quantity: int, user, reason: str = "") -> CardStock:
     CardStockEntry.objects.create(change=quantity, balance_after=stock.on_hand + quantity, by=user,
                                   reason=reason or _("Blank cards received"))
     stock.refresh_from_db()
+    if not rules.card_stock_low(on_hand=stock.on_hand, policy=selectors.policy_at(at=timezone.now())):
+        from servicedesk.services import notifications_close
+
+        # R-CARD-3: enough blank cards again: the low-stock warnings are done
+        notifications_close(key_prefix="card-stock-low:", reason=_("%(n)s blank cards received") % {"n": quantity})
     return stock
 
 
