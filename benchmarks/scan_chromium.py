@@ -7,7 +7,9 @@ files), logged in as a front-desk clerk. Measured in the same run, interleaved r
   #member-summary is visible (the scan view recognises the card and redirects to Member 360);
 - `member 360 direct`: page.goto of the Member 360 URL of that card (no scan, no redirect);
 - `healthz` (reference): page.goto of /healthz — the browser, server and Playwright round trip with no page.
-Prints median and p95 (ms) of 20 scans, and one JSON line with BENCH_JSON=1 (benchmarks/run_all.py).
+The scan's parts come from Chromium's navigation timing (the scan view's redirect, Member 360's time to
+first byte, and parsing to DOMContentLoaded). Prints median and p95 (ms) of 20 scans, and one JSON line
+with BENCH_JSON=1 (benchmarks/run_all.py).
 
     createdb -h 127.0.0.1 -U postgres bench_scan
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scan .venv/bin/python benchmarks/scan_chromium.py
@@ -104,6 +106,9 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+PARTS = ("  of which: scan redirect", "  of which: 360 server", "  of which: 360 in browser")
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -117,7 +122,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
-    times: dict[str, list[float]] = {"scan → member 360": [], "member 360 direct": [], "healthz (reference)": []}
+    times: dict[str, list[float]] = {"scan → member 360": [], **{label: [] for label in PARTS},
+                                     "member 360 direct": [], "healthz (reference)": []}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -143,6 +149,12 @@ def main() -> None:
                 page.keyboard.press("Enter")
                 page.wait_for_selector("body:not([data-before]) #member-summary", state="visible")
                 times["scan → member 360"].append((time.perf_counter() - started) * 1000)
+                # where the time went, as Chromium's navigation timing saw it (the redirect is the scan view)
+                nav = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+                    return [n.redirectEnd - n.redirectStart, n.responseStart - n.requestStart,
+                            n.domContentLoadedEventEnd - n.responseStart]; }""")
+                for label, value in zip(PARTS, nav, strict=True):
+                    times[label].append(value)
                 assert card_number in page.inner_text("#member-summary h2")
 
                 started = time.perf_counter()
@@ -161,7 +173,7 @@ def main() -> None:
         server.wait(timeout=30)
     print(f"Chromium scan → Member 360, card with {ROWS:,} ledger rows, {SCANS} scans, gunicorn on 127.0.0.1")
     for label, values in times.items():
-        print(f"{label:22}: median {statistics.median(values):6.1f} ms, p95 {p95(values):6.1f} ms")
+        print(f"{label:27}: median {statistics.median(values):6.1f} ms, p95 {p95(values):6.1f} ms")
     if os.environ.get("BENCH_JSON"):
         print(json.dumps({"bench": "scan_chromium", "rows": ROWS, "scans": SCANS,
                           **{label: {"median_ms": round(statistics.median(v), 1), "p95_ms": round(p95(v), 1)}
