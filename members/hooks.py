@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod, ReceiptSource
+from receipts.sql import rows_insert
 from servicedesk.errors import RuleViolation
 from servicedesk.extensions import RefundContext, RefundItem
 from servicedesk.money import money_str
@@ -70,9 +71,9 @@ class MembersOnReceipt:
                 explanation = {"refused": "R-PTS-4"}
             settled = services.receipt_card_settle(receipt=receipt, card=card, points=points, policy=policy, user=user,
                                                    now=now)
-        ReceiptPoints.objects.create(receipt=receipt, card=card, wallet=receipt.side, points=points,
-                                     birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
-                                     created_at=now)
+        rows_insert(ReceiptPoints, [ReceiptPoints(receipt=receipt, card=card, wallet=receipt.side, points=points,
+                                                  birthday_multiplier=multiplier, policy_id=policy_id,
+                                                  explanation=explanation, created_at=now)])
         if settled is None:
             return {}
         return {"points_earned": points, "card_number": card.card_number,
@@ -114,7 +115,7 @@ class MembersOnReceipt:
             answers.append({"points_earned": row.points, "card_number": card.card_number,
                             "member_balance": {"dept_points": s.dept_points, "market_points": s.market_points,
                                                "stored_value": money_str(s.stored_value)}})
-        ReceiptPoints.objects.bulk_create(rows)
+        rows_insert(ReceiptPoints, rows)
         return answers
 
 

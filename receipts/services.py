@@ -23,6 +23,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
+from .sql import rows_insert
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -176,10 +177,9 @@ def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime
 
 def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now: dt.datetime, user) -> dict:
     """The lines, every hook's on_stored and the stored answer; inside the ingest transaction."""
-    lines = ReceiptLine.objects.bulk_create([
-        ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
-        for line in data["lines"]
-    ])
+    lines = [ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
+             for line in data["lines"]]
+    rows_insert(ReceiptLine, lines)
     # The hooks read `receipt.lines.all()`: hand them the lines just written, as prefetch_related would.
     cached = ReceiptLine.objects.filter(receipt_id=receipt.pk)
     cached._result_cache = sorted(lines, key=lambda line: line.line_no)
@@ -268,10 +268,11 @@ def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:
                   if (item[1]["side"], item[1]["number"]) in receipts]
         # stored meanwhile (or before): answered as a repost once the set is committed
         alone += [item for item in fresh if (item[1]["side"], item[1]["number"]) not in receipts]
-        lines = ReceiptLine.objects.bulk_create([
+        lines = [
             ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
             for (_i, data, _c, _h), receipt in stored for line in data["lines"]
-        ])
+        ]
+        rows_insert(ReceiptLine, lines)
         by_receipt: dict = {}
         for line in lines:
             by_receipt.setdefault(line.receipt_id, []).append(line)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
+from receipts.sql import rows_insert
 from servicedesk.errors import NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.periods import period_guard
@@ -151,7 +152,7 @@ def receipt_card_settle(*, receipt: Receipt, card: Card, points: int, policy: ru
         entries.append(PointsEntry(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REDEEM, amount=-spend,
                                    balance_after=new_stored, reference=reference, by=user, receipt=receipt, at=now))
     if entries:
-        PointsEntry.objects.bulk_create(entries)
+        rows_insert(PointsEntry, entries)
     upgraded = False
     if spend_year is None or spend_year < year:
         # The year spend is not known yet (a card from before this column, or the first receipt of a new
@@ -354,5 +355,5 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
             cursor.execute(f"UPDATE {quote(Card._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608
                            f"WHERE id IN ({', '.join(['%s'] * len(changed))})", params)
     if entries:
-        PointsEntry.objects.bulk_create(entries)
+        rows_insert(PointsEntry, entries)
     return settled
