@@ -176,3 +176,48 @@ def test_a_batch_of_many_cards_and_no_card_receipts_settles_each_card(pos, db):
         assert card.dept_points == mine[-1]["member_balance"]["dept_points"] == sum(b["points_earned"] for b in mine)
         assert card.year_spend == Decimal("1200.00") * len(mine)
     assert [x["body"]["points_earned"] for x in results if x["body"]["card_number"] is None] == [0, 0, 0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_and_single_posts_on_the_same_cards_at_once_keep_every_ledger(api_as, user_in_role):
+    """Two tills back online send overlapping batches (the same cards in opposite orders, some receipts in
+    both) while a third posts one by one: the cards are locked in id order, so nobody deadlocks; every
+    receipt is stored once and every balance equals its ledger, each answer carrying its own balance."""
+    import threading
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    cards = _twin_cards() + _twin_cards()
+    numbers = [c.card_number for c in cards]
+    user = user_in_role("pos")
+    shared = [body(number=f"SH{i}", card=numbers[i % 4]) for i in range(6)]
+    first = shared + [body(number=f"A{i}", card=numbers[i % 4]) for i in range(20)]
+    second = [body(number=f"B{i}", card=numbers[3 - i % 4]) for i in range(20)] + shared
+    barrier, answers, errors = threading.Barrier(3), [], []
+
+    def till(kind, payload):
+        try:
+            client = api_as(user)
+            barrier.wait()
+            if kind == "batch":
+                r = client.post(BATCH, {"receipts": payload}, format="json")
+                answers.extend(x["status"] for x in r.json()["results"])
+            else:
+                for item in payload:
+                    answers.append(client.post(URL, item, format="json").status_code)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    singles = [body(number=f"S{i}", card=numbers[i % 4]) for i in range(8)]
+    threads = [threading.Thread(target=till, args=a) for a in (("batch", first), ("batch", second), ("one", singles))]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    assert sorted(answers) == [200] * 6 + [201] * 54
+    assert Receipt.objects.count() == 54
+    assert PointsEntry.objects.filter(card__in=[c.pk for c in cards]).count() == 54
+    call_command("verify_ledgers")
