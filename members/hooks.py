@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod, ReceiptSource
+from receipts.sql import rows_insert
 from servicedesk.errors import RuleViolation
 from servicedesk.extensions import RefundContext, RefundItem
 from servicedesk.money import money_str
@@ -70,14 +71,52 @@ class MembersOnReceipt:
                 explanation = {"refused": "R-PTS-4"}
             settled = services.receipt_card_settle(receipt=receipt, card=card, points=points, policy=policy, user=user,
                                                    now=now)
-        ReceiptPoints.objects.create(receipt=receipt, card=card, wallet=receipt.side, points=points,
-                                     birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
-                                     created_at=now)
+        rows_insert(ReceiptPoints, [ReceiptPoints(receipt=receipt, card=card, wallet=receipt.side, points=points,
+                                                  birthday_multiplier=multiplier, policy_id=policy_id,
+                                                  explanation=explanation, created_at=now)])
         if settled is None:
             return {}
         return {"points_earned": points, "card_number": card.card_number,
                 "member_balance": {"dept_points": settled.dept_points, "market_points": settled.market_points,
                                    "stored_value": money_str(settled.stored_value)}}
+
+
+    def _points(self, *, receipt, card, now):
+        """(points, explanation, multiplier, policy id) of a receipt naming a usable card (R-PTS-1..5)."""
+        if receipt.rung_at < selectors.business_day_start(now=now):  # R-PTS-4, fed or imported
+            return 0, {"refused": "R-PTS-4"}, 1, None
+        policy = selectors.policy_at(at=receipt.rung_at)
+        lines = [rules.LineFacts(**{k: getattr(line, k) for k in LINE_KEYS}) for line in receipt.lines.all()]
+        result = services.receipt_points_compute(receipt=receipt, card=card, lines=lines, policy=policy)
+        explanation = {**result.as_dict(), "tier": card.tier, "birthday": result.birthday_multiplier > 1}
+        return result.points, explanation, result.birthday_multiplier, result.policy_id
+
+    def on_stored_many(self, *, items, source, now, user) -> list[dict]:
+        """The batch feed (issue 16): what on_stored does for each receipt, in order, with one card read,
+        one card update and one insert each of ledger lines and receipt points for the whole list
+        (services.receipts_card_settle_many; anything unusual there makes the caller settle one by one)."""
+        rows, settle, answers = [], [], []
+        for receipt, card in items:
+            points, explanation, multiplier, policy_id = 0, {}, 1, None
+            if card is None and receipt.card_number:
+                explanation = {"refused": "card_not_usable"}
+            elif card is not None:
+                points, explanation, multiplier, policy_id = self._points(receipt=receipt, card=card, now=now)
+                settle.append((receipt, card, points))
+            rows.append(ReceiptPoints(receipt=receipt, card=card, wallet=receipt.side, points=points,
+                                      birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
+                                      created_at=now))
+        settled = iter(services.receipts_card_settle_many(items=settle, user=user, now=now))
+        for (_receipt, card), row in zip(items, rows, strict=True):
+            if card is None:
+                answers.append({})
+                continue
+            s = next(settled)
+            answers.append({"points_earned": row.points, "card_number": card.card_number,
+                            "member_balance": {"dept_points": s.dept_points, "market_points": s.market_points,
+                                               "stored_value": money_str(s.stored_value)}})
+        rows_insert(ReceiptPoints, rows)
+        return answers
 
 
 class PointsRefund:

@@ -217,19 +217,69 @@ def _policy_at_db(*, at: dt.datetime) -> rules.PolicyValues:
     return replace(static, promotions=promotions) if promotions else static
 
 
+_CARD_SELECT: dict = {}
+
+
+def _card_select():
+    """The SELECT of _cards_with_members and each column's converters (the ones the ORM applies), per backend."""
+    vendor = connection.vendor
+    if vendor not in _CARD_SELECT:
+        quote = connection.ops.quote_name
+        parts = []
+        for model, alias in ((Card, "c"), (Member, "m")):
+            fields = list(model._meta.concrete_fields)
+            converters = []
+            for f in fields:
+                col = f.get_col(model._meta.db_table)
+                converters.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+            parts.append((model, [f.attname for f in fields], converters, [f"{alias}.{quote(f.column)}" for f in fields]))
+        sql = (f"SELECT {', '.join(parts[0][3] + parts[1][3])} FROM {quote(Card._meta.db_table)} c "  # noqa: S608
+               f"JOIN {quote(Member._meta.db_table)} m ON m.{quote('id')} = c.{quote('member_id')} "
+               f"WHERE c.{quote('status')} = %s AND c.{quote('card_number')} ")
+        _CARD_SELECT[vendor] = (sql, parts)
+    return _CARD_SELECT[vendor]
+
+
+def _convert(values, converters) -> list:
+    out = list(values)
+    for i, (col, funcs) in enumerate(converters):
+        for func in funcs:
+            out[i] = func(out[i], col, connection)
+    return out
+
+
+def _cards_with_members(card_numbers: list[str]) -> list[Card]:
+    """Active cards with their member, as `select_related("member")` builds them, from one precompiled
+    SELECT (issue 16: compiling that ORM query was a fifth of a till request's CPU)."""
+    sql, ((_c, card_names, card_conv, card_cols), (_m, member_names, member_conv, _mc)) = _card_select()
+    if len(card_numbers) == 1:
+        sql += "= %s"
+    else:
+        sql += f"IN ({', '.join(['%s'] * len(card_numbers))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CardStatus.ACTIVE, *card_numbers])
+        rows = cursor.fetchall()
+    split, cards = len(card_cols), []
+    for row in rows:
+        card = Card.from_db(connection.alias, card_names, _convert(row[:split], card_conv))
+        card.member = Member.from_db(connection.alias, member_names, _convert(row[split:], member_conv))
+        cards.append(card)
+    return cards
+
+
 def card_usable(*, card_number: str | None) -> Card | None:
     """The active card with that number, or None (unknown, blocked or replaced: `card_not_usable`)."""
     if not card_number:
         return None
-    return Card.objects.select_related("member").filter(card_number=card_number, status=CardStatus.ACTIVE).first()
+    found = _cards_with_members([card_number])
+    return found[0] if found else None
 
 
 def cards_usable(*, card_numbers: list[str]) -> dict[str, Card]:
     """{number: active card} for many numbers at once (numbers not usable are absent)."""
     if not card_numbers:
         return {}
-    cards = Card.objects.select_related("member").filter(card_number__in=card_numbers, status=CardStatus.ACTIVE)
-    return {card.card_number: card for card in cards}
+    return {card.card_number: card for card in _cards_with_members(list(card_numbers))}
 
 
 def card_current(*, card: Card) -> Card:

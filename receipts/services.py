@@ -13,7 +13,7 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
+from .sql import rows_insert
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -176,10 +177,9 @@ def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime
 
 def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now: dt.datetime, user) -> dict:
     """The lines, every hook's on_stored and the stored answer; inside the ingest transaction."""
-    lines = ReceiptLine.objects.bulk_create([
-        ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
-        for line in data["lines"]
-    ])
+    lines = [ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
+             for line in data["lines"]]
+    rows_insert(ReceiptLine, lines)
     # The hooks read `receipt.lines.all()`: hand them the lines just written, as prefetch_related would.
     cached = ReceiptLine.objects.filter(receipt_id=receipt.pk)
     cached._result_cache = sorted(lines, key=lambda line: line.line_no)
@@ -191,3 +191,159 @@ def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now:
     Receipt.objects.filter(pk=receipt.pk).update(response=body)
     receipt.response = body
     return body
+
+
+def receipt_ingest_many(*, datas: list[dict], user=None, source: str = ReceiptSource.FEED,
+                        now: dt.datetime | None = None) -> list:
+    """The batch feed (issue 16): store many validated receipts, each answered as if posted alone and in
+    the order given — one outcome per item: (body, created) or the DomainError that refused it.
+
+    Set-based when every receipt hook has `on_stored_many`: the checks in Python, then in one transaction
+    one INSERT … ON CONFLICT of the receipts, one of their lines, the hooks' few statements, one UPDATE of
+    the answers, one commit (a commit a receipt was the ceiling: the disk's flush). Whatever that set
+    cannot settle as the single path would (a hook raises BatchFallback or a refusal, a deadlock) is
+    rolled back as a whole and stored receipt by receipt (receipt_ingest), each in its own transaction.
+    A receipt twice in one batch is taken after the set, as the repost it is."""
+    now = now or timezone.now()
+    cards = cards_for_batch(d.get("card_number") for d in datas)
+    outcomes: list = [None] * len(datas)
+    hooks = list(extensions.receipt_hooks)
+    seen: set = set()
+    pending, later, refused = [], [], []
+    for i, data in enumerate(datas):
+        key = (data["side"], data["number"])
+        if key in seen:
+            later.append(i)
+            continue
+        seen.add(key)
+        try:
+            card = receipt_checks(data=data, source=source, now=now, cards=cards)
+        except DomainError as exc:
+            refused.append((i, exc))
+            continue
+        pending.append((i, data, card, receipt_body_hash(data)))
+    if refused:  # a refused receipt already stored answers its first answer (as receipt_ingest does)
+        stored = _receipts_stored([datas[i] for i, _exc in refused])
+        for i, exc in refused:
+            existing = stored.get((datas[i]["side"], datas[i]["number"]))
+            outcomes[i] = exc if existing is None else _outcome(lambda e=existing, d=datas[i]: _repost(e, receipt_body_hash(d)))
+    if pending and all(hasattr(hook, "on_stored_many") for hook in hooks):
+        try:
+            pending = _ingest_set(pending=pending, outcomes=outcomes, hooks=hooks, source=source, now=now, user=user)
+        except (DomainError, extensions.BatchFallback, OperationalError):
+            pass  # rolled back: every pending receipt is stored alone below
+    for i, data, _card, _hash in pending:
+        outcomes[i] = _outcome(lambda d=data: receipt_ingest(data=d, user=user, source=source, now=now, cards=cards))
+    for i in later:
+        outcomes[i] = _outcome(lambda d=datas[i]: receipt_ingest(data=d, user=user, source=source, now=now, cards=cards))
+    return outcomes
+
+
+def _outcome(call):
+    try:
+        return call()
+    except DomainError as exc:
+        return exc
+
+
+def _receipts_stored(datas: list[dict]) -> dict:
+    numbers = {d["number"] for d in datas}
+    return {(r.side, r.number): r for r in Receipt.objects.filter(number__in=numbers)}
+
+
+def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:
+    """The set-based part of receipt_ingest_many; answers the receipts it left to the single path."""
+    alone = []
+    with transaction.atomic():
+        fresh = []
+        for item in pending:
+            try:
+                period_guard(at=item[1]["rung_at"])  # R-FIN-2 (returns at once for the open month)
+            except DomainError:
+                alone.append(item)  # answered by receipt_ingest, which refuses it the same way
+                continue
+            fresh.append(item)
+        receipts = _receipts_insert_many(fresh, source=source, now=now)
+        stored = [(item, receipts[(item[1]["side"], item[1]["number"])]) for item in fresh
+                  if (item[1]["side"], item[1]["number"]) in receipts]
+        # stored meanwhile (or before): answered as a repost once the set is committed
+        alone += [item for item in fresh if (item[1]["side"], item[1]["number"]) not in receipts]
+        lines = [
+            ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
+            for (_i, data, _c, _h), receipt in stored for line in data["lines"]
+        ]
+        rows_insert(ReceiptLine, lines)
+        by_receipt: dict = {}
+        for line in lines:
+            by_receipt.setdefault(line.receipt_id, []).append(line)
+        bodies = []
+        for _item, receipt in stored:
+            cached = ReceiptLine.objects.filter(receipt_id=receipt.pk)
+            cached._result_cache = sorted(by_receipt.get(receipt.pk, []), key=lambda line: line.line_no)
+            cached._prefetch_done = True
+            receipt._prefetched_objects_cache = {"lines": cached}
+            bodies.append(receipt_answer_base(receipt=receipt))
+        items = [(receipt, item[2]) for item, receipt in stored]
+        for hook in hooks:
+            for body, extra in zip(bodies, hook.on_stored_many(items=items, source=source, now=now, user=user),
+                                   strict=True):
+                body.update(extra or {})
+        if stored:
+            _responses_update([(receipt, body) for (_item, receipt), body in zip(stored, bodies, strict=True)])
+        for ((i, *_rest), receipt), body in zip(stored, bodies, strict=True):
+            receipt.response = body
+            outcomes[i] = (body, True)
+    return alone
+
+
+def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
+    """One INSERT … ON CONFLICT (side, number) DO NOTHING RETURNING of many receipts: {(side, number): receipt}
+    of those inserted (the others were already stored)."""
+    if not items:
+        return {}
+    meta = Receipt._meta
+    fields = [meta.get_field(name) for name in _INSERT_FIELDS]
+    quote = connection.ops.quote_name
+    built, params = [], []
+    for _i, data, _card, body_hash in items:
+        receipt = Receipt(
+            side=data["side"], number=data["number"], rung_at=data["rung_at"],
+            business_date=timezone.localdate(data["rung_at"]), card_number=(data.get("card_number") or "").strip(),
+            payment_method=data["payment_method"], total=data["total"], source=source, body_hash=body_hash,
+            response={}, created_at=now,
+        )
+        built.append(receipt)
+        params += [f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES {', '.join([row] * len(built))} "
+           f"ON CONFLICT ({quote('side')}, {quote('number')}) DO NOTHING RETURNING {quote('id')}, {quote('side')}, "
+           f"{quote('number')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {(side, number): pk for pk, side, number in cursor.fetchall()}
+    out = {}
+    for receipt in built:
+        pk = ids.get((receipt.side, receipt.number))
+        if pk is not None:
+            receipt.pk = pk
+            receipt._state.adding = False
+            receipt._state.db = connection.alias
+            out[(receipt.side, receipt.number)] = receipt
+    return out
+
+
+def _responses_update(pairs) -> None:
+    """Every stored answer of the set in one UPDATE (CASE on the id)."""
+    field = Receipt._meta.get_field("response")
+    quote = connection.ops.quote_name
+    params = []
+    for receipt, body in pairs:
+        params += [receipt.pk, field.get_db_prep_save(body, connection)]
+    params += [receipt.pk for receipt, _body in pairs]
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    sql = (f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = CASE {quote('id')} "  # noqa: S608
+           + " ".join([f"WHEN %s THEN %s{cast}"] * len(pairs))
+           + f" END WHERE {quote('id')} IN ({', '.join(['%s'] * len(pairs))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -106,6 +106,23 @@ class ReceiptHook(Protocol):
     def on_stored(self, *, receipt: Any, card: Any | None, source: str, now: datetime, user: Any) -> dict: ...
 
 
+class BatchFallback(Exception):
+    """Raised by a receipt hook's optional `on_stored_many` when it cannot settle the batch set-based (a
+    refusal found inside the transaction, an upgrade due, a year spend to sum…): the caller rolls the
+    whole set back and stores each receipt alone, so every receipt is still answered as if posted alone."""
+
+
+class ReceiptHookMany(Protocol):
+    """Optional, for the batch feed (issue 16): `on_stored_many(items=[(receipt, card), …], source, now, user)`
+    does what `on_stored` would do for each receipt, in that order, with a few statements for the whole
+    list, and answers one dict per item (what `on_stored` would have answered). It may raise a DomainError
+    or BatchFallback: the caller then rolls back and runs `on_stored` receipt by receipt. The batch takes
+    the set-based path only when every registered receipt hook has it."""
+
+    def on_stored_many(self, *, items: list[tuple[Any, Any | None]], source: str, now: datetime,
+                       user: Any) -> list[dict]: ...
+
+
 class ReceiptFacts(Protocol):
     """Fields an app adds to the receipt's API answer and page (points earned, invoice numbers, gifts…).
     Called once per page of receipts, so the queries stay bounded: answers {receipt id: {field: value}}."""

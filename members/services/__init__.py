@@ -25,6 +25,7 @@ from .ledger import (  # noqa: F401
     points_reverse_for_return,
     receipt_card_settle,
     receipt_points_compute,
+    receipts_card_settle_many,
     stored_value_refund,
     stored_value_spend,
 )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
+from receipts.sql import rows_insert
 from servicedesk.errors import NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.periods import period_guard
@@ -151,7 +152,7 @@ def receipt_card_settle(*, receipt: Receipt, card: Card, points: int, policy: ru
         entries.append(PointsEntry(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REDEEM, amount=-spend,
                                    balance_after=new_stored, reference=reference, by=user, receipt=receipt, at=now))
     if entries:
-        PointsEntry.objects.bulk_create(entries)
+        rows_insert(PointsEntry, entries)
     upgraded = False
     if spend_year is None or spend_year < year:
         # The year spend is not known yet (a card from before this column, or the first receipt of a new
@@ -275,3 +276,84 @@ def points_reverse_for_return(*, receipt: Receipt, returned: dict[int, int], ref
                      reference=reference, by=user, receipt=receipt,
                      meta={"returned": {str(k): int(v) for k, v in returned.items()}, "due": due})
         return rules.PointsReversal(wallet=wallet, points=due, reversed_points=taken, shortfall_points=due - taken)
+
+
+@dataclass
+class _CardState:
+    status: str
+    tier: str
+    dept: int
+    market: int
+    stored: Decimal
+    year_spend: Decimal
+    year: int | None
+    changed: bool = False
+
+
+def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=None,
+                              now: dt.datetime | None = None) -> list[CardSettled]:
+    """The batch feed's receipt_card_settle for many receipts (issue 16), in their order, with one locking
+    read of the cards, one UPDATE of them, one INSERT of the ledger lines: each receipt gets the balances
+    it would have got posted alone. Anything the single path does in more than its one statement (a
+    stored-value shortfall or a card no longer active — a refusal —, a year spend still to sum, an
+    upgrade due, a receipt of another year) raises BatchFallback or the refusal: the caller rolls back and
+    settles receipt by receipt (receipt_card_settle), which answers exactly as before."""
+    from servicedesk.extensions import BatchFallback
+
+    now = now or timezone.now()
+    ids = sorted({card.pk for _r, card, _p in items})
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:  # locked in id order: two batches never wait on each other in a cycle
+        cursor.execute(f"SELECT id, status, tier, dept_points, market_points, stored_value, year_spend, "  # noqa: S608
+                       f"year_spend_year FROM {quote(Card._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+                       f"ORDER BY id{lock}", ids)
+        states = {row[0]: _CardState(row[1], row[2], int(row[3]), int(row[4]), _db_money(row[5]), _db_money(row[6]),
+                                     row[7]) for row in cursor.fetchall()}
+    entries, settled = [], []
+    for receipt, card, points in items:
+        state = states.get(card.pk)
+        if state is None or state.status != CardStatus.ACTIVE:
+            raise BatchFallback("card no longer active")
+        year = receipt.business_date.year
+        if state.year != year:
+            raise BatchFallback("year spend to sum")
+        spend = quantize(receipt.total) if receipt.payment_method == PaymentMethod.STORED_VALUE else Decimal("0.00")
+        if receipt.payment_method == PaymentMethod.STORED_VALUE and (spend <= 0 or state.stored < spend):
+            raise BatchFallback("stored value refused")
+        state.year_spend += quantize(receipt.total)
+        if state.tier == Tier.GOLD and rules.upgrade_due(tier=state.tier, year_spend=state.year_spend,
+                                                         policy=selectors.policy_at(at=receipt.rung_at)):
+            raise BatchFallback("upgrade due")
+        state.changed = True
+        reference = f"{receipt.side}:{receipt.number}"
+        if points > 0:
+            if receipt.side == Wallet.DEPT:
+                state.dept += points
+            else:
+                state.market += points
+            entries.append(PointsEntry(card_id=card.pk, wallet=receipt.side, kind=EntryKind.EARN, points=points,
+                                       balance_after=state.dept if receipt.side == Wallet.DEPT else state.market,
+                                       reference=reference, receipt=receipt, at=now))
+        if spend > 0:
+            state.stored -= spend
+            entries.append(PointsEntry(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REDEEM,
+                                       amount=-spend, balance_after=state.stored, reference=reference, by=user,
+                                       receipt=receipt, at=now))
+        settled.append(CardSettled(dept_points=state.dept, market_points=state.market, stored_value=state.stored))
+    changed = [(pk, s) for pk, s in states.items() if s.changed]
+    if changed:
+        sets, params = [], []
+        for column, attr in (("dept_points", "dept"), ("market_points", "market"), ("stored_value", "stored"),
+                             ("year_spend", "year_spend")):
+            sets.append(f"{quote(column)} = CASE id " + " ".join(["WHEN %s THEN %s"] * len(changed)) + " END")
+            params += [v for pk, s in changed for v in (pk, getattr(s, attr))]
+        params += [pk for pk, _s in changed]
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {quote(Card._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608
+                           f"WHERE id IN ({', '.join(['%s'] * len(changed))})", params)
+    if entries:
+        rows_insert(PointsEntry, entries)
+    return settled

@@ -56,22 +56,28 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         the order sent."""
         envelope = ReceiptBatchInSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
-        results = []
         context = self.get_exception_handler_context()
         items = envelope.validated_data["receipts"]
-        cards = services.cards_for_batch(item.get("card_number") for item in items if isinstance(item, dict)
-                                         and isinstance(item.get("card_number"), str))
-        for item in items:
-            try:
-                data = receipt_in_validated(item)
-                if data is None:
-                    serializer = ReceiptInSerializer(data=item)
-                    serializer.is_valid(raise_exception=True)
-                    data = serializer.validated_data
-                body, created = services.receipt_ingest(data=data, user=request.user, cards=cards)
-            except (DomainError, exceptions.ValidationError) as exc:
-                answer = desk_exception_handler(exc, context)
-                results.append({"status": answer.status_code, "body": answer.data})
-                continue
-            results.append({"status": status.HTTP_201_CREATED if created else status.HTTP_200_OK, "body": body})
+        answers: list = [None] * len(items)
+        valid, positions = [], []
+        for n, item in enumerate(items):
+            data = receipt_in_validated(item)  # the lean path; the serializer answers anything unusual
+            if data is None:
+                serializer = ReceiptInSerializer(data=item)
+                if not serializer.is_valid():
+                    answers[n] = exceptions.ValidationError(serializer.errors)
+                    continue
+                data = serializer.validated_data
+            valid.append(data)
+            positions.append(n)
+        for n, outcome in zip(positions, services.receipt_ingest_many(datas=valid, user=request.user), strict=True):
+            answers[n] = outcome
+        results = []
+        for answer in answers:
+            if isinstance(answer, DomainError | exceptions.ValidationError):
+                error = desk_exception_handler(answer, context)
+                results.append({"status": error.status_code, "body": error.data})
+            else:
+                body, created = answer
+                results.append({"status": status.HTTP_201_CREATED if created else status.HTTP_200_OK, "body": body})
         return Response({"results": results})
