@@ -95,7 +95,7 @@ WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*(?:-[A-Za-z_]+)*(?![A-Za-
 # A token with a digit in it is a number or code (card, receipt, slip numbers, `T1`, `A4`), never a word.
 CODE = re.compile(r"[A-Za-z0-9_\-/.#]*\d[A-Za-z0-9_\-/.#]*")
 # A prefixed reference (`dept:D-MBR-…`, `card:8800…`, `birthday:8800…:2026`) is an identifier, like a number.
-REFERENCE = re.compile(r"(?<![A-Za-z0-9_])[a-z_]+(?::[A-Za-z0-9_\-.]+)+")
+REFERENCE = re.compile(r"(?<![A-Za-z0-9_])[a-z_][a-z_\-]*(?::[A-Za-z0-9_\-.]+)+")
 JSON_BLOB = re.compile(r"[{\[]\s*[\"'{\[]|\{\s*\}|\[\s*\]")
 FLOAT_ARTEFACT = re.compile(r"(?<![\d.])\d+\.\d{5,}(?![\d.])|(?<![\w.])\d+(?:\.\d+)?e[-+]?\d+\b")
 UTC_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\+00:?00|Z\b)|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\bUTC\b")
