@@ -97,6 +97,13 @@ class SheetItem:
     def at(self) -> str:
         return hhmm(self.minute)
 
+    @property
+    def kind_label(self) -> str:
+        """The kind as its label on the air-log check (issue 15: not `moment`)."""
+        from .choices import SheetKind
+
+        return str(SheetKind(self.kind).label) if self.kind in SheetKind.values else self.kind
+
 
 @dataclass(frozen=True)
 class Dropped:

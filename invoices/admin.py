@@ -75,18 +75,22 @@ class BookEventInline(ReadOnlyInline):
 class InvoiceBookAdmin(SimpleHistoryAdmin):
     """R-INV-1: the ledger of books — received / used / voided / lost / remaining."""
 
-    list_display = ["code", "first_number", "last_number", "next_number", "face_limit", "count", "used_display",
+    list_display = ["code", "first_number", "last_number", "next_number_display", "face_limit", "count", "used_display",
                     "voided_count", "lost_count", "remaining_display", "status", "received_by", "received_at"]
     list_filter = ["status"]
     search_fields = ["code", "first_number"]
     list_select_related = ["received_by"]
     readonly_fields = ["code", "serial", "first_number", "last_number", "count", "face_limit", "received_by",
-                       "received_at", "status", "next_number", "issued_count", "voided_count", "lost_count",
+                       "received_at", "status", "next_number_display", "issued_count", "voided_count", "lost_count",
                        "remaining_display", "note"]
     fields = readonly_fields
     inlines = [BookEventInline]
     change_list_template = "invoices/book_changelist.html"
     change_form_template = "invoices/book_change_form.html"
+
+    @admin.display(description=gettext_lazy("Next number"))
+    def next_number_display(self, obj):
+        return obj.next_number or "—"
 
     @admin.display(description=gettext_lazy("used"))
     def used_display(self, obj):

@@ -291,7 +291,9 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             first = date(year, month, 1)
         except ValueError:
             first = today.replace(day=1)
-        rows = list(selectors.returns_by_responsible(year=first.year, month=first.month))
+        reasons = dict(ReturnRequest._meta.get_field("reason").choices)
+        rows = [{**row, "reason": reasons.get(row["reason"], row["reason"])}  # its label, not the code (issue 15)
+                for row in selectors.returns_by_responsible(year=first.year, month=first.month)]
         context = {**self.admin_site.each_context(request), "title": _("Store-at-fault returns by responsible party"),
                    "opts": self.opts, "rows": rows, "month": f"{first:%Y-%m}"}
         return TemplateResponse(request, "returns/responsibility.html", context)

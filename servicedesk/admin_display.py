@@ -65,7 +65,8 @@ def _choice_labels() -> dict[str, object]:
 
 
 def _key(key) -> str:
-    return str(KEY_LABELS.get(key) or _(str(key).replace("_", " ")))
+    label = KEY_LABELS.get(key) or _choice_labels().get(key)  # a dict keyed by categories: their labels
+    return str(label or _(str(key).replace("_", " ")))
 
 
 def readable(value) -> str:

@@ -85,12 +85,17 @@ ALLOWED_WORDS = {
     "CSV", "XLSX", "PDF", "VIP", "POS", "ID", "SMS", "API", "JSON", "QR", "IP", "URL", "HTTP", "HTTPS",
     "TS", "RR", "OK", "AM", "PM", "No", "kg", "g", "cm", "mm", "m", "km", "ml", "L", "x", "PA", "GM",
     "Excel", "Chrome", "Chromium", "Service", "Desk",
+    "English",  # the language switch offers English by its own name
+    "Control", "Command", "Mac",  # key names in Django's "按住 Control 键或 Mac 上的 Command 键" hint
+    "YYYY-MM",  # a date format shown as a hint (月份（YYYY-MM）)
 }
 RULE_ID = re.compile(r"\bR-[A-Z]+-\d+[a-z]?\b")
 # A word: ASCII letters, possibly joined by _ or - (so `counter_check` and `loss-prevention` are one).
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*(?:-[A-Za-z_]+)*(?![A-Za-z0-9_])")
 # A token with a digit in it is a number or code (card, receipt, slip numbers, `T1`, `A4`), never a word.
 CODE = re.compile(r"[A-Za-z0-9_\-/.#]*\d[A-Za-z0-9_\-/.#]*")
+# A prefixed reference (`dept:D-MBR-…`, `card:8800…`, `birthday:8800…:2026`) is an identifier, like a number.
+REFERENCE = re.compile(r"(?<![A-Za-z0-9_])[a-z_][a-z_\-]*(?::[A-Za-z0-9_\-.]+)+")
 JSON_BLOB = re.compile(r"[{\[]\s*[\"'{\[]|\{\s*\}|\[\s*\]")
 FLOAT_ARTEFACT = re.compile(r"(?<![\d.])\d+\.\d{5,}(?![\d.])|(?<![\w.])\d+(?:\.\d+)?e[-+]?\d+\b")
 UTC_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\+00:?00|Z\b)|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\bUTC\b")
@@ -156,7 +161,7 @@ def check_strings(strings: list[str], *, url: str, vocab: Vocabulary, chinese: b
         for rx, kind in ((JSON_BLOB, "json"), (FLOAT_ARTEFACT, "float"), (UTC_TIME, "utc")):
             for m in rx.finditer(text):
                 found.append(Finding(kind, m.group(), url, ctx))
-        stripped = RULE_ID.sub(" ", text)
+        stripped = REFERENCE.sub(lambda m: " " if re.search(r"\d", m.group()) else m.group(), RULE_ID.sub(" ", text))
         stripped = CODE.sub(" ", stripped)
         for word in WORD.findall(stripped):
             if word in vocab.choices and word not in vocab.allowed:

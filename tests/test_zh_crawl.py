@@ -8,6 +8,7 @@ the other roles read every page they may open (seeds + links), one URL per URL n
 """
 
 import os
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,43 @@ pytestmark = pytest.mark.django_db
 ROLES = [role for _username, role, _pw in demo_users() if role != "pos"]  # pos has no desk site
 ROLES = list(dict.fromkeys(ROLES))
 
-# Known findings left, as (kind, token, URL name or a prefix ending in "*"). Keep it short; each group says
-# what is left and whose it is.
-KNOWN: set[tuple[str, str, str]] = set()
+# Known findings left, as (kind, token, URL-name pattern), "*" a wildcard (fnmatch). Keep it short; each
+# group says what is left and whose it is (the branch's report lists them too).
+KNOWN: set[tuple[str, str, str]] = {
+    # Admin only. Django stores permission names in English ("Can add …") and names the m2m through rows
+    # "Group_permissions object"; translating them needs a permission-label layer on the auth admin.
+    ("*", "*", "admin:auth_*"),
+    # Admin only. django-axes: its log rows print their own UTC time; the app is called "Axes".
+    ("*", "*", "admin:axes_*"), ("untranslated", "Axes", "*"),
+    # django-simple-history's history pages list raw stored values and UTC change times.
+    ("*", "*", "admin:*_history"), ("*", "*", "admin:*_simple_history"),
+    # django-import-export's import/export pages: the file formats (csv, xlsx, tsv…) and the file's column
+    # headers, which stay the file's fixed (English) names so imports work in either language.
+    ("*", "*", "admin:*_import"), ("*", "*", "admin:*_process_import"), ("*", "*", "admin:*_export"),
+    # Policies edited as JSON (return windows by category, a campaign's categories): the form shows the
+    # JSON the admin types; a structured editor is open work.
+    ("json", "*", "admin:returns_returnpolicy_*"), ("raw_choice", "*", "admin:returns_returnpolicy_*"),
+    ("untranslated", "*", "admin:returns_returnpolicy_*"),
+    ("json", "*", "admin:gifts_giftcampaign_*"), ("raw_choice", "*", "admin:gifts_giftcampaign*"),
+    ("raw_choice", "cosmetics", "admin:members_promotionrule_*"),
+    # Department codes shown next to the name ("服装部 (clothing)") coincide with category codes (complaints).
+    ("raw_choice", "clothing", "admin:complaints_*"), ("raw_choice", "cosmetics", "admin:complaints_*"),
+    ("raw_choice", "market", "admin:complaints_*"),
+    # The complaint change page shows a raw status (complaints/admin/ticket.py, another branch's file).
+    ("raw_choice", "awaiting_routing", "admin:complaints_complaint_change"),
+    # The invoice counter tells the clerk to type the side as the literal prefix "market 12345".
+    ("raw_choice", "market", "admin:invoices_invoice_counter"), ("raw_choice", "dept", "admin:invoices_invoice_counter"),
+    # The gift-issue explanation's reason code "qualifies" (gifts rules) has no label yet.
+    ("untranslated", "qualifies", "admin:gifts_giftissue_change"),
+    # ReturnEvent.user has no verbose name (returns/models.py, the sign-off branch's; needs a migration).
+    ("untranslated", "User", "admin:returns_returnrequest_change"),
+    # A receipt line's "category" label on the receipt page (receipts, another branch's area).
+    ("untranslated", "category", "admin:receipts_receipt_change"),
+}
 
 
 def _known(kind: str, token: str, name: str) -> bool:
-    return any(k == kind and t in (token, "*") and (n == name or (n.endswith("*") and name.startswith(n[:-1])))
-               for k, t, n in KNOWN)
+    return any(k in (kind, "*") and t in (token, "*") and fnmatch(name, n) for k, t, n in KNOWN)
 
 
 # Time: the admin (a superuser) reads every page, history and delete pages included; the clerk (view-only on

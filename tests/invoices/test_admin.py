@@ -77,7 +77,7 @@ def test_void_page_for_supervisor_only(client, clerk, supervisor, book):
     invoice.refresh_from_db()
     assert invoice.status == "void"
     page = client.get(reverse("admin:invoices_invoice_print", args=[invoice.pk]))
-    assert "作废 VOID" in page.content.decode()
+    assert "作废" in page.content.decode() and "VOID" not in page.content.decode()  # one language (issue 15)
 
 
 def test_invoice_list_search_by_number_receipt_and_buyer(client, clerk, book, django_assert_max_num_queries):
