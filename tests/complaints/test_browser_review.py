@@ -58,3 +58,13 @@ def test_member_statistics_page_draws_its_charts(page, live_server, login, scree
     _charts_ready(page, ["members-enrolled", "members-points"])
     assert "每月发放积分" in page.content()
     screenshot("member_statistics_charts")
+
+
+def test_desk_report_still_draws_from_the_moved_library(page, live_server, login, user_in_role):
+    from django.urls import reverse
+
+    user_in_role("desk_supervisor", username="sup_sun")
+    login("sup_sun")
+    week = timezone.localdate().isocalendar()
+    page.goto(live_server.url + reverse("admin:desk_deskreport_page", args=["weekly", f"{week[0]}-W{week[1]:02d}"]))
+    page.locator('#desk-report-chart[data-ready="1"]').wait_for()
