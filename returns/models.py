@@ -251,7 +251,8 @@ class ReturnEvent(models.Model):
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("type"), max_length=20, choices=ReturnEventType.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
