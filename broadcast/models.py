@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from servicedesk.choices import Shift
 from servicedesk.models import TimeStampedModel
+from servicedesk.timefmt import store_time
 
 from .choices import (
     Anchor,
@@ -184,7 +185,7 @@ class ScriptEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {store_time(self.created_at)}"
 
 
 def _approved_script(value):
@@ -344,7 +345,7 @@ class UrgentInsertEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {store_time(self.created_at)}"
 
 
 class AirLogEntry(models.Model):
@@ -374,7 +375,7 @@ class AirLogEntry(models.Model):
                                                condition=Q(planned_at__isnull=False), name="air_log_once_per_slot")]
 
     def __str__(self):
-        return f"{self.aired_at:%Y-%m-%d %H:%M} {self.title}"
+        return f"{store_time(self.aired_at)} {self.title}"
 
 
 class BoothHandover(TimeStampedModel):
@@ -426,4 +427,4 @@ class EquipmentMaintenance(TimeStampedModel):
         ordering = ["-done_at", "-id"]
 
     def __str__(self):
-        return f"{self.equipment} {self.done_at:%Y-%m-%d}"
+        return f"{self.equipment} {store_time(self.done_at, '%Y-%m-%d')}"

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from servicedesk.models import TimeStampedModel
 from servicedesk.privacy import mask_phone
+from servicedesk.timefmt import store_time
 
 from .choices import (
     Channel,
@@ -240,7 +241,7 @@ class ComplaintEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.complaint_id} {self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.complaint_id} {self.get_type_display()} {store_time(self.created_at)}"
 
     @property
     def from_status_label(self) -> str:
@@ -272,7 +273,7 @@ class SupplierContact(models.Model):
         ordering = ["contacted_at", "id"]
 
     def __str__(self):
-        return f"{self.supplier} {self.contacted_at:%Y-%m-%d %H:%M}"
+        return f"{self.supplier} {store_time(self.contacted_at)}"
 
 
 class FollowUp(models.Model):
@@ -353,4 +354,4 @@ class ComplaintUnmaskedView(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.user_id} {self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {self.complaint_id} {store_time(self.at)}"

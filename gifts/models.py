@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from receipts.choices import Side
 from servicedesk.models import TimeStampedModel
 from servicedesk.money import money_field
+from servicedesk.timefmt import store_time
 
 from .choices import (
     CampaignStatus,
@@ -278,7 +279,7 @@ class Stocktake(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item_id} {self.counted_at:%Y-%m-%d} {self.variance:+d}"
+        return f"{self.item_id} {store_time(self.counted_at, '%Y-%m-%d')} {self.variance:+d}"
 
 
 class GiftStockEntry(models.Model):

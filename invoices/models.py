@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from servicedesk.models import TimeStampedModel
 from servicedesk.money import money_field
+from servicedesk.timefmt import store_time
 
 from . import rules
 from .choices import BookStatus, InvoiceEventType, InvoiceStatus, LossStatus
@@ -308,4 +309,4 @@ class InvoiceEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {store_time(self.created_at)}"

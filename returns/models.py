@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from receipts.choices import Category
 from servicedesk.models import TimeStampedModel
 from servicedesk.money import money_field
+from servicedesk.timefmt import store_time
 
 from .choices import (
     STORE_AT_FAULT_REASONS,
@@ -261,4 +262,4 @@ class ReturnEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {store_time(self.created_at)}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import HandoverEventType, HandoverItemStatus, Shift
+from .timefmt import store_time
 
 
 class TimeStampedModel(models.Model):
@@ -101,7 +102,7 @@ class HandoverEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_type_display()} {store_time(self.created_at)}"
 
 
 class Notification(TimeStampedModel):
