@@ -23,7 +23,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
-from .sql import rows_insert
+from .sql import deferred_execute, rows_insert, write_behind
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -102,7 +102,7 @@ def receipt_ingest(*, data: dict, user=None, source: str = ReceiptSource.FEED, n
         if existing is not None:
             return _repost(existing, body_hash)
         raise
-    with transaction.atomic():
+    with transaction.atomic(), write_behind():  # the append-only rows and the answer go in one round trip
         period_guard(at=data["rung_at"])  # R-FIN-2: a late import of a receipt rung in a closed month → 409
         receipt = _receipt_insert(data=data, source=source, body_hash=body_hash, now=now)
         if receipt is None:  # already stored (a repost, or the same receipt through another connection)
@@ -188,7 +188,7 @@ def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now:
     body = receipt_answer_base(receipt=receipt)
     for hook in extensions.receipt_hooks:
         body.update(hook.on_stored(receipt=receipt, card=card, source=source, now=now, user=user) or {})
-    Receipt.objects.filter(pk=receipt.pk).update(response=body)
+    _responses_update([(receipt, body)])
     receipt.response = body
     return body
 
@@ -254,7 +254,7 @@ def _receipts_stored(datas: list[dict]) -> dict:
 def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:
     """The set-based part of receipt_ingest_many; answers the receipts it left to the single path."""
     alone = []
-    with transaction.atomic():
+    with transaction.atomic(), write_behind():
         fresh = []
         for item in pending:
             try:
@@ -334,9 +334,14 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
 
 
 def _responses_update(pairs) -> None:
-    """Every stored answer of the set in one UPDATE (CASE on the id)."""
+    """Every stored answer in one UPDATE (CASE on the id); write-behind."""
     field = Receipt._meta.get_field("response")
     quote = connection.ops.quote_name
+    if len(pairs) == 1:
+        receipt, body = pairs[0]
+        deferred_execute(f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = %s "  # noqa: S608
+                         f"WHERE {quote('id')} = %s", [field.get_db_prep_save(body, connection), receipt.pk])
+        return
     params = []
     for receipt, body in pairs:
         params += [receipt.pk, field.get_db_prep_save(body, connection)]
@@ -345,5 +350,4 @@ def _responses_update(pairs) -> None:
     sql = (f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = CASE {quote('id')} "  # noqa: S608
            + " ".join([f"WHEN %s THEN %s{cast}"] * len(pairs))
            + f" END WHERE {quote('id')} IN ({', '.join(['%s'] * len(pairs))})")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    deferred_execute(sql, params)

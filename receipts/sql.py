@@ -1,13 +1,62 @@
 """Multi-row INSERTs without the ORM's per-call query compilation (issue 16: on the till feed, compiling
 `bulk_create` cost more than the database did). For append-only rows whose primary keys nobody reads back
 (receipt lines, ledger lines, receipt points): each field's own `pre_save` and `get_db_prep_save` give
-the values, so what lands in the table is what `bulk_create` would have written."""
+the values, so what lands in the table is what `bulk_create` would have written.
+
+`write_behind()`: inside the ingest transaction, those statements — and the stored answer's UPDATE — are
+kept and sent together just before the commit, in one round trip (PostgreSQL's simple query protocol runs
+several statements separated by `;`; Django's PostgreSQL cursor binds parameters on the client, so each is
+rendered exactly as it would have been sent alone). They are writes nothing in the same transaction reads
+back: a hook that needs to read its own rows must not write them through here. An error in any of them
+fails the flush and the whole transaction rolls back, as it would have one statement earlier."""
 
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 from django.db import connection
 
 _COLUMNS: dict = {}
+_pending = threading.local()  # per thread, as Django's connections are (gthread workers)
+
+
+@contextmanager
+def write_behind():
+    """Keep the write-behind statements of the block; send them at its end. Use it inside the transaction
+    (`with transaction.atomic(), write_behind():`), so they are flushed before the commit. Nested: the
+    outermost block flushes."""
+    if getattr(_pending, "statements", None) is not None:
+        yield
+        return
+    _pending.statements = []
+    try:
+        yield
+        statements = _pending.statements
+    finally:
+        _pending.statements = None  # on an error nothing is sent: the transaction rolls back anyway
+    _send(statements)
+
+
+def deferred_execute(sql: str, params: list) -> None:
+    """Run a statement whose result nobody reads: now, or at the end of the open write_behind() block."""
+    statements = getattr(_pending, "statements", None)
+    if statements is None:
+        _send([(sql, params)])
+    else:
+        statements.append((sql, params))
+
+
+def _send(statements: list) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            raw = cursor.cursor  # psycopg's client-binding cursor: the statement as it would be sent alone
+            cursor.execute("; ".join(raw.mogrify(sql, params) for sql, params in statements))
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 def _insert_head(model) -> tuple[str, list]:
@@ -21,7 +70,7 @@ def _insert_head(model) -> tuple[str, list]:
 
 
 def rows_insert(model, objs: list) -> None:
-    """INSERT every object of `model` in one statement (no primary keys come back)."""
+    """INSERT every object of `model` in one statement (no primary keys come back); write-behind."""
     if not objs:
         return
     head, fields = _insert_head(model)
@@ -32,7 +81,6 @@ def rows_insert(model, objs: list) -> None:
     # SQLite caps the parameters of one statement (32,766 since 3.32): chunk well below it
     per = max(1, 30000 // len(fields)) if connection.vendor == "sqlite" else len(objs)
     width = len(fields)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), per):
-            chunk = objs[start:start + per]
-            cursor.execute(head + ", ".join([row] * len(chunk)), params[start * width:(start + len(chunk)) * width])
+    for start in range(0, len(objs), per):
+        chunk = objs[start:start + per]
+        deferred_execute(head + ", ".join([row] * len(chunk)), params[start * width:(start + len(chunk)) * width])
