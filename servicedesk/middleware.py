@@ -6,7 +6,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
 
-OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/")
+OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/", "/favicon.ico")
 
 
 class LoginRequiredEverywhereMiddleware:

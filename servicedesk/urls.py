@@ -4,6 +4,8 @@ admin site — the desk itself — at the root."""
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -28,6 +30,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (PDFs): the desk's icon, not a logged 404.
+    path("favicon.ico", lambda request: redirect(static("servicedesk/favicon.svg"), permanent=True), name="favicon"),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),  # before the admin's catch-all, which would redirect to the login page
     path("i18n/", include("django.conf.urls.i18n")),

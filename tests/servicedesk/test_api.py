@@ -60,3 +60,9 @@ def test_api_token_command_prints_only_the_token(clerk, capsys):
     first = capsys.readouterr().out.splitlines()
     call_command("api_token", clerk.username)
     assert first == capsys.readouterr().out.splitlines() and len(first) == 1 and len(first[0]) == 40
+
+
+def test_favicon_is_the_desks_icon_not_a_logged_404(client):
+    """Browsers ask for /favicon.ico (PDFs have no icon link): anonymous, it redirects to the icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("servicedesk/favicon.svg")
