@@ -7,8 +7,10 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("Till receipts")
 
     def ready(self):
-        from servicedesk.extensions import scan_lookups
+        from servicedesk.extensions import lean_routes, scan_lookups
 
+        from .api.lean import FeedLean
         from .scan import ReceiptsScan
 
         scan_lookups.register(ReceiptsScan())
+        lean_routes.register(FeedLean())

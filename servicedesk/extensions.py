@@ -23,6 +23,7 @@ one of the protocols below from its `AppConfig.ready()` — never at import time
 | `scan_lookups`    | the scan box in every page's header | a GET: exact indexed lookups            |
 | `admin_inlines`   | an app's ModelAdmin.get_inlines   | the admin change page of the target model |
 | `page_panels`     | counter pages (Member 360, …)     | the page's template context               |
+| `lean_routes`     | servicedesk.middleware.LeanRoutesMiddleware | a request, before sessions, auth and DRF |
 
 Dashboard tiles, schedules, demo data and API URLs are found by module name instead (`<app>/dashboard.py`,
 `schedule.py`, `demo.py`, `api/urls.py`, see servicedesk/plugins.py): they need no code in `ready()`.
@@ -399,3 +400,22 @@ def month_totals(parts: list[Mapping[str, Decimal | int]]) -> dict[str, Decimal 
         for key, value in part.items():
             merged[key] = merged[key] + value
     return merged
+
+
+# ---------------------------------------------------------------- lean routes
+
+class LeanRoute(Protocol):
+    """A request an app answers without the site's middleware, URL routing and DRF (issue 16: the till feed
+    spent about 40% of its Python time there). `answer(request)` gets the request right after the security
+    headers' middleware and answers a response — or None, and the full stack then answers the request as if
+    there were no lean route (an error, another kind of client, anything unusual). Answering None, it must
+    have written nothing; answering, it must do what the full stack would (authentication, role, rules)."""
+
+    name: str
+    method: str
+    path: str
+
+    def answer(self, request: Any) -> Any | None: ...
+
+
+lean_routes: Registry[LeanRoute] = Registry("lean_routes")

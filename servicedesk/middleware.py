@@ -9,6 +9,26 @@ from django.utils import translation
 OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/", "/favicon.ico")
 
 
+class LeanRoutesMiddleware:
+    """Right after the security headers (SecurityMiddleware, CSP): a request a lean route answers
+    (servicedesk.extensions.lean_routes, the till feed) skips sessions, CSRF, auth, messages, history and
+    DRF; any other request, or one the route declines, goes on through the whole stack."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .extensions import lean_routes
+
+        for route in lean_routes:
+            if request.path_info == route.path and request.method == route.method:
+                response = route.answer(request)
+                if response is not None:
+                    return response
+                break
+        return self.get_response(request)
+
+
 class LoginRequiredEverywhereMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
