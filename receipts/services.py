@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
-from .sql import deferred_execute, rows_insert, write_behind
+from .sql import deferred_execute, rows_insert, unnest_columns, write_behind
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -278,7 +279,7 @@ def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:
             by_receipt.setdefault(line.receipt_id, []).append(line)
         bodies = []
         for _item, receipt in stored:
-            cached = ReceiptLine.objects.filter(receipt_id=receipt.pk)
+            cached = QuerySet(ReceiptLine)  # what prefetch_related leaves (no filter to build: it is never run)
             cached._result_cache = sorted(by_receipt.get(receipt.pk, []), key=lambda line: line.line_no)
             cached._prefetch_done = True
             receipt._prefetched_objects_cache = {"lines": cached}
@@ -314,9 +315,13 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
         )
         built.append(receipt)
         params += [f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES {', '.join([row] * len(built))} "
+    if connection.vendor == "postgresql":  # a column an array: a few parameters whatever the batch (receipts/sql.py)
+        width = len(fields)
+        params = [params[n::width] for n in range(width)]
+        rows = f"SELECT * FROM {unnest_columns(fields)}"  # noqa: S608
+    else:
+        rows = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(built))
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {rows} "  # noqa: S608
            f"ON CONFLICT ({quote('side')}, {quote('number')}) DO NOTHING RETURNING {quote('id')}, {quote('side')}, "
            f"{quote('number')}")
     with connection.cursor() as cursor:
@@ -342,12 +347,18 @@ def _responses_update(pairs) -> None:
         deferred_execute(f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = %s "  # noqa: S608
                          f"WHERE {quote('id')} = %s", [field.get_db_prep_save(body, connection), receipt.pk])
         return
+    if connection.vendor == "postgresql":
+        table = quote(Receipt._meta.db_table)
+        deferred_execute(f"UPDATE {table} r SET {quote('response')} = v.response "  # noqa: S608
+                         "FROM unnest(%s::bigint[], %s::jsonb[]) AS v(id, response) WHERE r.id = v.id",
+                         [[receipt.pk for receipt, _body in pairs],
+                          [field.get_db_prep_save(body, connection) for _receipt, body in pairs]])
+        return
     params = []
     for receipt, body in pairs:
         params += [receipt.pk, field.get_db_prep_save(body, connection)]
     params += [receipt.pk for receipt, _body in pairs]
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
     sql = (f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = CASE {quote('id')} "  # noqa: S608
-           + " ".join([f"WHEN %s THEN %s{cast}"] * len(pairs))
+           + " ".join(["WHEN %s THEN %s"] * len(pairs))
            + f" END WHERE {quote('id')} IN ({', '.join(['%s'] * len(pairs))})")
     deferred_execute(sql, params)

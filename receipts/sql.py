@@ -69,9 +69,32 @@ def _insert_head(model) -> tuple[str, list]:
     return _COLUMNS[key]
 
 
+def unnest_columns(fields) -> str:
+    """`unnest(%s::type[], …)` of these fields (PostgreSQL): a column a parameter, each a list of values."""
+    return f"unnest({', '.join(f'%s::{f.db_type(connection)}[]' for f in fields)})"
+
+
+def _unnest_head(model) -> tuple[str, list]:
+    key = ("unnest", model)
+    if key not in _COLUMNS:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        _COLUMNS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+                         f"SELECT * FROM {unnest_columns(fields)}", fields)
+    return _COLUMNS[key]
+
+
 def rows_insert(model, objs: list) -> None:
-    """INSERT every object of `model` in one statement (no primary keys come back); write-behind."""
+    """INSERT every object of `model` in one statement (no primary keys come back); write-behind.
+    PostgreSQL takes the rows as one array a column (`INSERT … SELECT * FROM unnest(…)`): a few parameters
+    whatever the number of rows, where a VALUES list of a 500-receipt batch made psycopg scan 30,000
+    placeholders (a fifth of the batch's time)."""
     if not objs:
+        return
+    if connection.vendor == "postgresql":
+        head, fields = _unnest_head(model)
+        columns = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
+        deferred_execute(head, columns)
         return
     head, fields = _insert_head(model)
     row = f"({', '.join(['%s'] * len(fields))})"
