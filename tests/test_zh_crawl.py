@@ -52,8 +52,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ("raw_choice", "market", "admin:invoices_invoice_counter"), ("raw_choice", "dept", "admin:invoices_invoice_counter"),
     # The gift-issue explanation's reason code "qualifies" (gifts rules) has no label yet.
     ("untranslated", "qualifies", "admin:gifts_giftissue_change"),
-    # A receipt line's "category" label on the receipt page (receipts, another branch's area).
-    ("untranslated", "category", "admin:receipts_receipt_change"),
 }
 
 

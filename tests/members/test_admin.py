@@ -115,6 +115,7 @@ def test_receipt_admin_shows_points_explanation(client, supervisor):
     r = c.get(reverse("admin:receipts_receipt_change", args=[Receipt.objects.get().pk]))
     html = r.content.decode()
     assert r.status_code == 200 and "R-PTS-1" in html and "1000.00 ÷ 8 × 1 = 125" in html
+    assert "<td>按品类</td>" in html and "<td>category</td>" not in html  # the basis in words (issue 15)
 
 
 def _row(number, when, card, total, line_no, desc, price, qty=1):
