@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from receipts.models import Receipt
+from servicedesk.admin_display import readable
 from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from servicedesk.errors import DomainError
 
 from . import exports, pdf, selectors, services
-from .choices import CampaignStatus, StocktakeStatus
+from .choices import CampaignStatus, QualificationReason, StocktakeStatus
 from .forms import BirthdayForm, ExplainForm, ExportForm, ReceiveForm, ScanForm, StocktakeForm, VouchersForm
 from .models import (
     GiftCampaign,
@@ -297,6 +298,20 @@ class GiftIssueAdmin(ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin)
     exact_search_fields = ("receipt__number", "voucher__serial", "card__card_number")
     list_select_related = ["campaign", "item", "receipt", "voucher", "member", "issued_by"]
     change_list_template = "gifts/issue_changelist.html"
+    readonly_fields = ["qualification_words"]
+
+    def get_fields(self, request, obj=None):
+        """The stored qualification in its place, read as words (its reason by label, R-GIFT-3)."""
+        fields = [name for name in super().get_fields(request, obj) if name != "qualification_words"]
+        return ["qualification_words" if name == "qualification" else name for name in fields]
+
+    @admin.display(description=gettext_lazy("qualification"))
+    def qualification_words(self, obj):
+        qualification = dict(obj.qualification or {})
+        if "reason" in qualification:
+            reasons = dict(QualificationReason.choices)
+            qualification["reason"] = reasons.get(qualification["reason"], qualification["reason"])
+        return readable(qualification)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

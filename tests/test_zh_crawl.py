@@ -50,8 +50,6 @@ KNOWN: set[tuple[str, str, str]] = {
     ("raw_choice", "market", "admin:complaints_department_*"),
     # The invoice counter tells the clerk to type the side as the literal prefix "market 12345".
     ("raw_choice", "market", "admin:invoices_invoice_counter"), ("raw_choice", "dept", "admin:invoices_invoice_counter"),
-    # The gift-issue explanation's reason code "qualifies" (gifts rules) has no label yet.
-    ("untranslated", "qualifies", "admin:gifts_giftissue_change"),
 }
 
 

@@ -45,6 +45,17 @@ def test_lists_search_and_filter(client, clerk, campaign, make_receipt):
     assert c.get(reverse("admin:gifts_giftitem_changelist"), {"q": "折叠伞"}).status_code == 200
 
 
+def test_issue_page_reads_the_qualification_reason_as_words(client, clerk, campaign, make_receipt):
+    """Issue 15: the stored reason code (`qualifies`) shows its label, in either language."""
+    receipt = make_receipt()
+    issue = services.gift_issue_for_receipt(campaign=campaign.code, side="dept", number=receipt.number, user=clerk)
+    url = reverse("admin:gifts_giftissue_change", args=[issue.pk])
+    html = logged_in(client, clerk).get(url).content.decode()
+    assert "原因: 符合条件" in html and "qualifies" not in html
+    client.cookies["django_language"] = "en"
+    assert "reason: Qualifies" in client.get(url).content.decode()
+
+
 def test_r_gift_3_counter_scan_shows_why_and_issues(client, clerk, campaign, make_receipt):
     c = logged_in(client, clerk)
     url = reverse("admin:gifts_giftissue_counter")
