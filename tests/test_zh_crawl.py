@@ -48,8 +48,6 @@ KNOWN: set[tuple[str, str, str]] = {
     # demo's codes are also category / side codes; every other page names a department by its name.
     ("raw_choice", "clothing", "admin:complaints_department_*"), ("raw_choice", "cosmetics", "admin:complaints_department_*"),
     ("raw_choice", "market", "admin:complaints_department_*"),
-    # The invoice counter tells the clerk to type the side as the literal prefix "market 12345".
-    ("raw_choice", "market", "admin:invoices_invoice_counter"), ("raw_choice", "dept", "admin:invoices_invoice_counter"),
 }
 
 
