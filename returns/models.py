@@ -123,7 +123,10 @@ class ReturnRequest(TimeStampedModel):
     status = models.CharField(_("status"), max_length=30, choices=ReturnStatus.choices,
                               default=ReturnStatus.AWAITING_COUNTER_CHECK)
     rules = models.JSONField(_("rules applied"), default=list)
+    # The words as filled in (the creator's language); `findings` keeps what they say as data (rule, message
+    # key, parameters; explain.findings_data) so every page and the PDF show them in the reader's language.
     explanation = models.TextField(_("explanation"), blank=True)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
     refund_amount = money_field(verbose_name=_("goods refund"))
     clawback_amount = money_field(verbose_name=_("clawback"), default=Decimal("0.00"))
     points_reversed = models.PositiveIntegerField(_("points reversed"), default=0)

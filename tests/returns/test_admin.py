@@ -125,6 +125,22 @@ def test_change_page_offers_the_next_step_and_pdf(client, chain_users, make_rece
     assert b'name="sign"' not in page.content
 
 
+def test_change_page_explains_in_the_readers_language(client, chain_users, make_receipt):
+    """Issue 15: 说明 is rendered from the slip's findings in the reader's language (filled in on the
+    Chinese site, read on the English one)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        rr = slip(make_receipt(), chain_users["clerk"])
+    assert "无理由退货" in rr.explanation
+    c = logged(client, chain_users["clerk"])
+    url = reverse("admin:returns_returnrequest_change", args=[rr.pk])
+    assert "无理由退货" in c.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "R-RET-5: Change of mind on day" in html and "无理由退货" not in html
+
+
 def test_changelist_search_and_filters(client, chain_users, make_receipt):
     rr = slip(make_receipt(), chain_users["clerk"])
     c = logged(client, chain_users["clerk"])
