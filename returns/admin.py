@@ -26,14 +26,17 @@ from servicedesk.errors import Conflict, DomainError, NotAllowed
 
 from . import explain, rules, selectors, services
 from .choices import ApprovalLevel, ReturnStatus, SignStep
-from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
+from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm, ReturnPolicyForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
 from .pdf import return_slip_response
 
 
 @admin.register(ReturnPolicy)
 class ReturnPolicyAdmin(SimpleHistoryAdmin):
-    """Edit the numbers by adding a row effective from a date; slips keep the row they were decided by."""
+    """Edit the numbers by adding a row effective from a date; slips keep the row they were decided by. The
+    category rules are edited per category (ReturnPolicyForm), not as JSON."""
+
+    form = ReturnPolicyForm
 
     list_display = ["effective_from", "high_value_unit_price", "price_change_days", "approval_threshold",
                     "point_cash_value_dept", "point_cash_value_market", "note"]

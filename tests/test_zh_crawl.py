@@ -38,11 +38,7 @@ KNOWN: set[tuple[str, str, str]] = {
     # django-import-export's import/export pages: the file formats (csv, xlsx, tsv…) and the file's column
     # headers, which stay the file's fixed (English) names so imports work in either language.
     ("*", "*", "admin:*_import"), ("*", "*", "admin:*_process_import"), ("*", "*", "admin:*_export"),
-    # Policies edited as JSON (return windows by category, a campaign's categories): the form shows the
-    # JSON the admin types; a structured editor is open work.
-    ("json", "*", "admin:returns_returnpolicy_*"), ("raw_choice", "*", "admin:returns_returnpolicy_*"),
-    ("untranslated", "*", "admin:returns_returnpolicy_*"),
-    ("json", "*", "admin:gifts_giftcampaign_*"), ("raw_choice", "*", "admin:gifts_giftcampaign*"),
+    # A promotion's categories are stored and shown comma-separated (members).
     ("raw_choice", "cosmetics", "admin:members_promotionrule_*"),
     # A department's own configuration pages show its code (the identifier imports and the API use), and the
     # demo's codes are also category / side codes; every other page names a department by its name.
