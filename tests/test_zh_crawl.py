@@ -38,8 +38,6 @@ KNOWN: set[tuple[str, str, str]] = {
     # django-import-export's import/export pages: the file formats (csv, xlsx, tsv…) and the file's column
     # headers, which stay the file's fixed (English) names so imports work in either language.
     ("*", "*", "admin:*_import"), ("*", "*", "admin:*_process_import"), ("*", "*", "admin:*_export"),
-    # A promotion's categories are stored and shown comma-separated (members).
-    ("raw_choice", "cosmetics", "admin:members_promotionrule_*"),
     # A department's own configuration pages show its code (the identifier imports and the API use), and the
     # demo's codes are also category / side codes; every other page names a department by its name.
     ("raw_choice", "clothing", "admin:complaints_department_*"), ("raw_choice", "cosmetics", "admin:complaints_department_*"),
