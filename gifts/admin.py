@@ -171,7 +171,8 @@ class GiftCampaignAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         closed = ["status", "closed_at", "closed_by", "close_summary", "owner"]
         if obj is not None and (obj.status == CampaignStatus.CLOSED or obj.issues.exists()):
-            return [*self.get_fields(request, obj), "owner"]  # the rule a gift was issued under never changes afterwards
+            # the rule a gift was issued under never changes afterwards
+            return list(dict.fromkeys([*self.get_fields(request, obj), "owner"]))
         return closed
 
     def get_fields(self, request, obj=None):
