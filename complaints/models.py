@@ -79,7 +79,9 @@ class Department(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=Q(feedback_hours__gte=1), name="cmp_department_hours_positive")]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        # The name the staff read (服装部); the code (`clothing`) is an identifier for imports and the API,
+        # shown only on the department's own configuration pages (issue 15).
+        return self.name
 
 
 class Complaint(TimeStampedModel):

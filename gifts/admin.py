@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from receipts.choices import Category
 from receipts.models import Receipt
+from servicedesk.admin_display import readable
 from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from servicedesk.errors import DomainError
+from servicedesk.forms import ChecklistField
 
 from . import exports, pdf, selectors, services
-from .choices import CampaignStatus, StocktakeStatus
+from .choices import CampaignStatus, QualificationReason, StocktakeStatus
 from .forms import BirthdayForm, ExplainForm, ExportForm, ReceiveForm, ScanForm, StocktakeForm, VouchersForm
 from .models import (
     GiftCampaign,
@@ -116,13 +119,29 @@ class GiftEventInline(ReadOnlyInline):
 
 
 class CampaignAdminForm(forms.ModelForm):
-    """The owning department is a complaints.Department code, checked by code (services.department_exists);
-    categories must be the till feed's."""
+    """The owning department is a complaints.Department code, checked by code (services.department_exists),
+    chosen by its name; categories must be the till feed's, ticked by their names (never typed as JSON)."""
 
     class Meta:
         model = GiftCampaign
         fields = ["code", "name", "starts_on", "ends_on", "side", "categories", "min_spend", "gift_item", "quantity",
                   "owner_department"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the fields the page edits (a campaign with issues is read-only: the admin leaves them out).
+        if "categories" in self.fields:
+            old = self.fields["categories"]
+            self.fields["categories"] = ChecklistField(choices=Category.choices, label=old.label, help_text=_(
+                "None ticked: every category counts."))
+        departments = selectors.department_choices()
+        if "owner_department" in self.fields and departments is not None:
+            old = self.fields["owner_department"]
+            code = (self.initial.get("owner_department") or "").strip()
+            if code and code not in dict(departments):
+                departments.append((code, code))  # an inactive department stays selectable on its campaigns
+            self.fields["owner_department"] = forms.ChoiceField(
+                choices=[("", "---------"), *departments], required=False, label=old.label, help_text=old.help_text)
 
     def clean_owner_department(self):
         code = (self.cleaned_data.get("owner_department") or "").strip()
@@ -131,8 +150,6 @@ class CampaignAdminForm(forms.ModelForm):
         return code
 
     def clean_categories(self):
-        from receipts.choices import Category
-
         value = self.cleaned_data.get("categories") or []
         if not isinstance(value, list) or set(map(str, value)) - set(Category.values):
             raise forms.ValidationError(_("Unknown categories: %(c)s.") % {"c": value})
@@ -142,7 +159,7 @@ class CampaignAdminForm(forms.ModelForm):
 @admin.register(GiftCampaign)
 class GiftCampaignAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "side", "starts_on", "ends_on", "min_spend", "gift_item", "quantity",
-                    "owner_department", "status"]
+                    "owner", "status"]
     list_filter = ["status", "side", "ends_on"]
     search_fields = ["=code", "name", "owner_department"]
     list_select_related = ["gift_item"]
@@ -152,10 +169,25 @@ class GiftCampaignAdmin(SimpleHistoryAdmin):
               "owner_department", "status", "closed_at", "closed_by", "close_summary"]
 
     def get_readonly_fields(self, request, obj=None):
-        closed = ["status", "closed_at", "closed_by", "close_summary"]
+        closed = ["status", "closed_at", "closed_by", "close_summary", "owner"]
         if obj is not None and (obj.status == CampaignStatus.CLOSED or obj.issues.exists()):
-            return [f for f in self.fields]  # the rule a gift was issued under never changes afterwards
+            # the rule a gift was issued under never changes afterwards
+            return list(dict.fromkeys([*self.get_fields(request, obj), "owner"]))
         return closed
+
+    def get_fields(self, request, obj=None):
+        """Read-only, the owning department shows its name (服装部), not its code."""
+        read_only = obj is not None and (not self.has_change_permission(request, obj)
+                                         or obj.status == CampaignStatus.CLOSED or obj.issues.exists())
+        return ["owner" if read_only and name == "owner_department" else name for name in self.fields]
+
+    def get_queryset(self, request):
+        return selectors.campaigns_with_owner_name(super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("owning department"), ordering="owner_department")
+    def owner(self, obj):
+        name = getattr(obj, "owner_name", None)
+        return name or obj.owner_department or "—"
 
     form = CampaignAdminForm
 
@@ -297,6 +329,20 @@ class GiftIssueAdmin(ReadOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin)
     exact_search_fields = ("receipt__number", "voucher__serial", "card__card_number")
     list_select_related = ["campaign", "item", "receipt", "voucher", "member", "issued_by"]
     change_list_template = "gifts/issue_changelist.html"
+    readonly_fields = ["qualification_words"]
+
+    def get_fields(self, request, obj=None):
+        """The stored qualification in its place, read as words (its reason by label, R-GIFT-3)."""
+        fields = [name for name in super().get_fields(request, obj) if name != "qualification_words"]
+        return ["qualification_words" if name == "qualification" else name for name in fields]
+
+    @admin.display(description=gettext_lazy("qualification"))
+    def qualification_words(self, obj):
+        qualification = dict(obj.qualification or {})
+        if "reason" in qualification:
+            reasons = dict(QualificationReason.choices)
+            qualification["reason"] = reasons.get(qualification["reason"], qualification["reason"])
+        return readable(qualification)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -54,3 +54,13 @@ class GiftEventType(models.TextChoices):
     STOCKTAKE_COUNTED = "stocktake_counted", _("Stock counted")
     VARIANCE_EXPLAINED = "variance_explained", _("Variance explained")
     GIFT_CLAWED_BACK = "gift_clawed_back", _("Gift clawed back")
+
+
+class QualificationReason(models.TextChoices):
+    """R-GIFT-3: why a receipt qualifies for a campaign or not (`rules.Qualification.reason`, stored in a
+    gift issue's `qualification`); the labels are what the issue's page shows."""
+
+    QUALIFIES = "qualifies", _("Qualifies")
+    WRONG_SIDE = "wrong_side", _("For the other side of the store")
+    OUTSIDE_DATES = "outside_dates", _("Not rung within the campaign's dates")
+    BELOW_MIN_SPEND = "below_min_spend", _("Below the minimum spend")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.utils import timezone
 
 from receipts.models import Receipt
@@ -24,6 +25,32 @@ def policy_in_force(*, on: dt.date | None = None) -> GiftPolicy:
     on = on or timezone.localdate()
     return GiftPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from").first() or GiftPolicy(
         effective_from=on)
+
+
+def _departments():
+    """complaints.Department, a sibling app: looked up through the app registry by code (no import, no foreign
+    key); None when that app is not installed."""
+    try:
+        return apps.get_model("complaints", "Department")
+    except LookupError:
+        return None
+
+
+def department_choices() -> list[tuple[str, str]] | None:
+    """The owning-department choices as (code, name), by name; None without the complaints app."""
+    department = _departments()
+    if department is None:
+        return None
+    return list(department.objects.filter(active=True).order_by("name", "code").values_list("code", "name"))
+
+
+def campaigns_with_owner_name(queryset: QuerySet) -> QuerySet:
+    """Campaigns with `owner_name`, the owning department's name (what a page shows instead of its code)."""
+    department = _departments()
+    if department is None:
+        return queryset.annotate(owner_name=Value(""))
+    names = department.objects.filter(code=OuterRef("owner_department")).values("name")[:1]
+    return queryset.annotate(owner_name=Subquery(names))
 
 
 def campaign_rule(campaign: GiftCampaign) -> rules.CampaignRule:

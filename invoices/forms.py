@@ -6,17 +6,46 @@ import re
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from receipts.choices import Side
 from receipts.models import Receipt
 
 SIDES = ("dept", "market")
 
 
+def side_words() -> dict[str, str]:
+    """What the clerk may write before a number shared by both sides, lower-cased → the side: the side's
+    name in either language (超市 / 百货, Supermarket / Department store) and the codes the tills print
+    (market / dept, which keep working)."""
+    words = {side: side for side in SIDES}
+    for side in SIDES:
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                words[str(Side(side).label).lower()] = side
+    return words
+
+
+def split_side(line: str) -> tuple[str | None, str]:
+    """`超市 12345`, `超市12345`, `Supermarket: 12345`, `market 12345` → ("market", "12345"); a bare number →
+    (None, number). An ASCII word needs a space or colon after it (a number may start with letters)."""
+    lowered = line.lower()
+    for word, side in sorted(side_words().items(), key=lambda item: -len(item[0])):
+        if not lowered.startswith(word):
+            continue
+        rest = line[len(word):]
+        number = rest.lstrip(" \t:：")
+        if number and (len(number) < len(rest) or not word.isascii()):
+            return side, number.strip()
+    return None, line
+
+
 class InvoiceCounterForm(forms.Form):
     receipts = forms.CharField(
         label=_("Receipts"), widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
-        help_text=_("Scan one receipt number a line; write “market 12345” when the number exists on both sides."))
+        help_text=_("Scan one receipt number a line. When the same number exists in the supermarket and the "
+                    "department store, write the side before it: “Supermarket 12345” or “Department store 12345”."))
     buyer = forms.CharField(label=_("Buyer (抬头)"), max_length=200)
     tax_id = forms.CharField(label=_("Taxpayer ID"), max_length=30, required=False)
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=0, required=False,
@@ -27,18 +56,17 @@ class InvoiceCounterForm(forms.Form):
     def clean_receipts(self) -> list[tuple[str, str]]:
         refs = []
         for raw in self.cleaned_data["receipts"].splitlines():
-            parts = re.split(r"[\s:]+", raw.strip(), maxsplit=1)
-            if not parts or not parts[0]:
+            if not raw.strip():
                 continue
-            if len(parts) == 2 and parts[0].lower() in SIDES:
-                refs.append((parts[0].lower(), parts[1].strip()))
+            side, number = split_side(raw.strip())
+            if side:
+                refs.append((side, number))
                 continue
-            number = raw.strip()
             sides = list(Receipt.objects.filter(side__in=SIDES, number=number).values_list("side", flat=True)[:2])
             if len(sides) != 1:
                 raise forms.ValidationError(
-                    _("Receipt %(number)s: not found, or on both sides (write dept or market before it).")
-                    % {"number": number})
+                    _("Receipt %(number)s: not found, or in both the supermarket and the department store "
+                      "(write Supermarket or Department store before it).") % {"number": number})
             refs.append((sides[0], number))
         if not refs:
             raise forms.ValidationError(_("Scan at least one receipt."))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from servicedesk.admin_tools import ReadOnlyAdminMixin
 
+from .choices import PointsBasis
 from .models import ReceiptPoints
 
 
@@ -23,10 +24,11 @@ class ReceiptPointsInline(ReadOnlyAdminMixin, admin.StackedInline):
         lines = (obj.explanation or {}).get("lines", [])
         if not lines:
             return "—"
+        bases = dict(PointsBasis.choices)  # the basis in words (按品类), not its code (issue 15)
         rows = format_html_join(
             "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((ln["line_no"], ln["amount"], ln["basis"], ln["rule"], ln.get("yuan_per_point") or "—", ln.get("multiplier"),
-              ln.get("promotion") or "") for ln in lines),
+            ((ln["line_no"], ln["amount"], bases.get(ln["basis"], ln["basis"]), ln["rule"],
+              ln.get("yuan_per_point") or "—", ln.get("multiplier"), ln.get("promotion") or "") for ln in lines),
         )
         groups = "; ".join(f"{g['amount']} ÷ {g['yuan_per_point']} × {g['multiplier']} = {g['points']}"
                            for g in obj.explanation.get("groups", []))

@@ -67,3 +67,17 @@ class RebateRunStatus(models.TextChoices):
 class SmsStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
+
+
+class PointsBasis(models.TextChoices):
+    """What decided a receipt line's points (rules.receipt_points, `basis` of the stored explanation): the
+    rate that applied (R-PTS-1/2/3) or why the line earns none; the labels are what the receipt page shows."""
+
+    CATEGORY = "category", _("by category")
+    COUNTER = "counter", _("by counter")
+    MARKET = "market", _("supermarket rate")
+    PROMOTION = "promotion", _("promotion")
+    BULK_DISCOUNT = "bulk_discount", _("bulk discount (no points)")
+    FRESH = "fresh", _("fresh food (no points)")
+    SPECIAL_PRICE = "special_price", _("special price (no points)")
+    NO_RATE = "no_rate", _("no rate (no points)")

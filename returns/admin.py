@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,16 +24,19 @@ from receipts.models import Receipt
 from servicedesk.admin_tools import LargeTableAdminMixin, ReadOnlyInline, confirmation_page, confirmed, readable_parameters
 from servicedesk.errors import Conflict, DomainError, NotAllowed
 
-from . import rules, selectors, services
+from . import explain, rules, selectors, services
 from .choices import ApprovalLevel, ReturnStatus, SignStep
-from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm
+from .forms import ReceiptLookupForm, RejectForm, ReturnCounterForm, ReturnPolicyForm
 from .models import ReturnClawback, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
 from .pdf import return_slip_response
 
 
 @admin.register(ReturnPolicy)
 class ReturnPolicyAdmin(SimpleHistoryAdmin):
-    """Edit the numbers by adding a row effective from a date; slips keep the row they were decided by."""
+    """Edit the numbers by adding a row effective from a date; slips keep the row they were decided by. The
+    category rules are edited per category (ReturnPolicyForm), not as JSON."""
+
+    form = ReturnPolicyForm
 
     list_display = ["effective_from", "high_value_unit_price", "price_change_days", "approval_threshold",
                     "point_cash_value_dept", "point_cash_value_market", "note"]
@@ -103,7 +108,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     change_list_template = "returns/returnrequest_changelist.html"
     change_form_template = "returns/returnrequest_change_form.html"
     readonly_fields = ["number", "status", "receipt", "policy", "kind", "reason", "condition_checked",
-                       "quality_report_ref", "rules_applied", "explanation", "refund_amount", "clawback_amount",
+                       "quality_report_ref", "rules_applied", "explanation_words", "refund_amount", "clawback_amount",
                        "points_reversed", "approval_level", "refund_by", "responsible_counter", "responsible_salesperson",
                        "created_by", "created_at",
                        "counter_checked_by", "counter_checked_at", "approved_by", "approved_at", "loss_prevention_by",
@@ -113,6 +118,11 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("condition of the goods"))
     def condition_checked(self, obj):
         return readable_parameters(obj.condition, labels=_param_labels())
+
+    @admin.display(description=gettext_lazy("explanation"))
+    def explanation_words(self, obj):
+        """说明 in the reader's language, one finding a line (rendered from the slip's findings)."""
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in explain.slip_explanation(obj))) or "—"
 
     @admin.display(description=gettext_lazy("rules applied"))
     def rules_applied(self, obj):

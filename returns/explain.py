@@ -59,23 +59,59 @@ def input_error_text(exc: ReturnInputError) -> str:
 
 
 def sentence(finding: Finding) -> str:
-    params = dict(finding.params)
+    return _sentence(finding.rule, finding.key, dict(finding.params))
+
+
+def _sentence(rule: str, key: str, params: dict) -> str:
+    """A finding in the active language: its rule id, then the words (a category by its label)."""
+    params = dict(params)
     if "category" in params:
         try:
             params["category"] = str(Category(params["category"]).label)
         except ValueError:
             pass
-    return f"{finding.rule}: {str(MESSAGES[finding.key]) % params}"
+    return f"{rule}: {str(MESSAGES[key]) % params}"
+
+
+def findings_data(decision: ReturnDecision) -> list[dict]:
+    """The findings explain() puts into words, as data a slip keeps (`ReturnRequest.findings`): the line
+    (None for a slip-wide one), the rule id, the message key and its parameters. The slip renders them in
+    the reader's language whenever it is shown."""
+    out: list[dict] = []
+    for line in decision.lines:
+        for finding in line.findings:
+            if decision.eligible or finding.refuses:
+                out.append({"line": line.line_no, "rule": finding.rule, "key": finding.key,
+                            "params": dict(finding.params)})
+    if decision.eligible:
+        line_findings = {id(f) for line in decision.lines for f in line.findings}
+        out.extend({"line": None, "rule": f.rule, "key": f.key, "params": dict(f.params)}
+                   for f in decision.findings if id(f) not in line_findings)
+    return out
+
+
+def sentences(findings: list[dict]) -> list[str]:
+    """Stored findings (findings_data) as sentences in the active language, line by line."""
+    out = []
+    for item in findings:
+        text = _sentence(item["rule"], item["key"], item.get("params") or {})
+        out.append(f"#{item['line']} {text}" if item.get("line") is not None else text)
+    return out
 
 
 def explain(decision: ReturnDecision) -> list[str]:
     """One sentence per finding, line by line, then the slip-wide ones; refusals only when refused."""
-    out: list[str] = []
-    for line in decision.lines:
-        for finding in line.findings:
-            if decision.eligible or finding.refuses:
-                out.append(f"#{line.line_no} {sentence(finding)}")
-    if decision.eligible:
-        line_findings = {id(f) for line in decision.lines for f in line.findings}
-        out.extend(sentence(f) for f in decision.findings if id(f) not in line_findings)
-    return out
+    return sentences(findings_data(decision))
+
+
+def slip_explanation(return_request) -> list[str]:
+    """The slip's explanation (说明) in the reader's language, from the findings it keeps. A slip written
+    before the findings were kept (or naming a message that no longer exists) shows the text stored when it
+    was filled in, in the language it was filled in."""
+    findings = return_request.findings or []
+    if findings and all(isinstance(item, dict) and item.get("key") in MESSAGES for item in findings):
+        try:
+            return sentences(findings)
+        except (KeyError, TypeError, ValueError):
+            pass  # parameters that no longer fit the message: the stored words
+    return [line for line in (return_request.explanation or "").splitlines() if line.strip()]

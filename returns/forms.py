@@ -1,11 +1,14 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Layout, Row, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from receipts.choices import Side
+from receipts.choices import Category, Side
+from servicedesk.forms import ChecklistField, KeyedNumbersField
 
 from .choices import ReturnKind, ReturnReason
+from .models import ReturnPolicy
 
 
 class ReceiptLookupForm(forms.Form):
@@ -90,3 +93,26 @@ class ReturnCounterForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), max_length=300)
+
+
+class ReturnPolicyForm(forms.ModelForm):
+    """A return-policy version with its category rules as fields (R-RET-3/5/6/7): one day box per category,
+    checkboxes for the excluded ones; the stored JSON keeps its shape (`{"clothing": 15}`, `["fur"]`)."""
+
+    change_of_mind_days = KeyedNumbersField(choices=Category.choices)
+    quality_days = KeyedNumbersField(choices=Category.choices)
+    excluded_categories = ChecklistField(choices=Category.choices)
+    opened_excluded_categories = ChecklistField(choices=Category.choices)
+
+    class Meta:
+        model = ReturnPolicy
+        fields = ["effective_from", "change_of_mind_days", "quality_days", "excluded_categories",
+                  "opened_excluded_categories", "high_value_unit_price", "price_change_days", "approval_threshold",
+                  "point_cash_value_dept", "point_cash_value_market", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("change_of_mind_days", "quality_days", "excluded_categories", "opened_excluded_categories"):
+            model_field = ReturnPolicy._meta.get_field(name)
+            self.fields[name].label = capfirst(model_field.verbose_name)
+            self.fields[name].help_text = model_field.help_text

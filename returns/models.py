@@ -37,10 +37,12 @@ class ReturnPolicy(TimeStampedModel):
     effective_from = models.DateField(_("effective from"), unique=True)
     change_of_mind_days = models.JSONField(
         _("change-of-mind windows (days)"),
-        help_text=_('R-RET-5. Category → last allowed day (purchase day = day 0), e.g. {"clothing": 15}.'))
+        help_text=_("R-RET-5. The last day a change-of-mind return is accepted, per category (purchase day = day 0); "
+                    "empty: no change-of-mind return."))
     quality_days = models.JSONField(
         _("quality windows (days)"),
-        help_text=_('R-RET-6 toys, R-RET-7 shoes. Category → last day a quality problem is accepted.'))
+        help_text=_("R-RET-6 toys, R-RET-7 shoes. The last day a quality problem is accepted, per category; empty: "
+                    "no window of its own (the national warranty rules)."))
     excluded_categories = models.JSONField(
         _("excluded categories"), help_text=_("R-RET-3. No return without a quality problem."))
     opened_excluded_categories = models.JSONField(
@@ -123,7 +125,10 @@ class ReturnRequest(TimeStampedModel):
     status = models.CharField(_("status"), max_length=30, choices=ReturnStatus.choices,
                               default=ReturnStatus.AWAITING_COUNTER_CHECK)
     rules = models.JSONField(_("rules applied"), default=list)
+    # The words as filled in (the creator's language); `findings` keeps what they say as data (rule, message
+    # key, parameters; explain.findings_data) so every page and the PDF show them in the reader's language.
     explanation = models.TextField(_("explanation"), blank=True)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
     refund_amount = money_field(verbose_name=_("goods refund"))
     clawback_amount = money_field(verbose_name=_("clawback"), default=Decimal("0.00"))
     points_reversed = models.PositiveIntegerField(_("points reversed"), default=0)

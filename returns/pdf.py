@@ -24,6 +24,8 @@ from receipts.choices import PaymentMethod
 from servicedesk.money import money_str
 from servicedesk.responses import pdf_response
 
+from . import explain
+
 FONT = "STSong-Light"
 if FONT not in pdfmetrics.getRegisteredFontNames():
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -120,7 +122,7 @@ def _copy(rr, copy: str) -> list:
     story = [head, facts, Spacer(0, 3 * mm), lines, Spacer(0, 3 * mm), amounts, Spacer(0, 3 * mm),
              Paragraph("<b>%s:</b> %s — %s %s" % (_("Rules applied"), ", ".join(rr.rules), _("approval by"), approver),
                        BODY)]
-    story += [Paragraph(sentence, SMALL) for sentence in rr.explanation.splitlines() if sentence]
+    story += [Paragraph(sentence, SMALL) for sentence in explain.slip_explanation(rr)]  # the reader's language
     if rr.reject_reason:
         story.append(Paragraph(f"<b>{_('Rejected')}:</b> {rr.reject_reason}", BODY))
     story += [Spacer(0, 3 * mm), signatures]

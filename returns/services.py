@@ -116,7 +116,7 @@ def return_create(*, side: str, number: str, lines: list[dict], reason: str, use
         number=f"{series}{number_next(key=series):06d}", receipt=receipt, policy=quote.policy, kind=kind, reason=reason,
         condition={k: bool(v) for k, v in (condition or {}).items() if k in CONDITION_KEYS},
         quality_report_ref=(quality_report_ref or "").strip(), rules=list(decision.rules),
-        explanation="\n".join(quote.explanation), refund_amount=decision.refund_amount,
+        explanation="\n".join(quote.explanation), findings=explain.findings_data(decision), refund_amount=decision.refund_amount,
         clawback_amount=decision.clawback_amount, points_reversed=decision.points_reversed,
         approval_level=decision.approval_level, payment_method=receipt.payment_method,
         responsible_counter=responsible_counter.strip(), responsible_salesperson=responsible_salesperson.strip(),

@@ -80,8 +80,17 @@ class EscalationLevelFilter(admin.SimpleListFilter):
 
 class EventInline(ReadOnlyInline):
     model = ComplaintEvent
-    fields = ["created_at", "type", "from_status", "to_status", "user", "note"]
+    # The statuses read as their labels (待分派 / Awaiting routing), not the stored codes (issue 15).
+    fields = ["created_at", "type", "from_status_display", "to_status_display", "user", "note"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_status_display(self, obj):
+        return obj.from_status_label
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_status_display(self, obj):
+        return obj.to_status_label
 
 
 class SupplierContactInline(ReadOnlyInline):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from receipts.choices import Category
 from servicedesk.errors import DomainError
+from servicedesk.forms import ChecklistField
 
 from .. import services
 from ..models import (
@@ -67,8 +70,46 @@ class MemberPolicyAdmin(SimpleHistoryAdmin):
             self.message_user(request, _("New version created; it takes effect at %(t)s.") % {"t": when})
 
 
+def _category_codes(value: str) -> list[str]:
+    return [code.strip() for code in (value or "").split(",") if code.strip()]
+
+
+class PromotionRuleForm(forms.ModelForm):
+    """R-PTS-3: a promotion's categories are ticked by their names; stored comma-separated as before."""
+
+    class Meta:
+        model = PromotionRule
+        fields = ["name", "side", "starts_at", "ends_at", "counters", "categories", "multiplier", "yuan_per_point",
+                  "platinum_only"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "categories" in self.fields:
+            old = self.fields["categories"]
+            self.fields["categories"] = ChecklistField(choices=Category.choices, label=old.label,
+                                                       help_text=_("None ticked: every category of the side."))
+            self.initial["categories"] = _category_codes(self.initial.get("categories"))
+
+    def clean_categories(self):
+        return ",".join(self.cleaned_data.get("categories") or [])
+
+
 @admin.register(PromotionRule)
 class PromotionRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "side", "starts_at", "ends_at", "counters", "categories", "multiplier", "yuan_per_point"]
+    form = PromotionRuleForm
+    list_display = ["name", "side", "starts_at", "ends_at", "counters", "category_names", "multiplier", "yuan_per_point"]
     list_filter = ["side", "starts_at"]
     search_fields = ["name", "counters", "categories"]
+    readonly_fields = ["category_names"]
+
+    def get_fields(self, request, obj=None):
+        """Read-only, the categories show their names (化妆品), not their codes."""
+        fields = [name for name in super().get_fields(request, obj) if name != "category_names"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["category_names" if name == "categories" else name for name in fields]
+        return fields
+
+    @admin.display(description=gettext_lazy("categories"), ordering="categories")
+    def category_names(self, obj):
+        labels = dict(Category.choices)
+        return "、".join(str(labels.get(code, code)) for code in _category_codes(obj.categories)) or "—"

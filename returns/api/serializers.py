@@ -3,6 +3,7 @@ from rest_framework import serializers
 from receipts.choices import Side
 from servicedesk.money import money_str
 
+from .. import explain
 from ..choices import ReturnKind, ReturnReason, SignStep
 from ..clawback import gifts_to_return
 from ..models import ReturnClawback, ReturnEvent, ReturnLine, ReturnRequest
@@ -172,6 +173,11 @@ class ReturnRequestDetailSerializer(ReturnRequestSerializer):
     lines = ReturnLineSerializer(many=True, read_only=True)
     clawbacks = ReturnClawbackSerializer(many=True, read_only=True)
     events = ReturnEventSerializer(many=True, read_only=True)
+    explanation = serializers.SerializerMethodField(
+        help_text="The slip's explanation, one sentence a line, in the request's language.")
+
+    def get_explanation(self, obj) -> str:
+        return "\n".join(explain.slip_explanation(obj))
 
     class Meta(ReturnRequestSerializer.Meta):
         fields = [*ReturnRequestSerializer.Meta.fields, "lines", "clawbacks", "events", "explanation"]

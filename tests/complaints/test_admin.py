@@ -266,3 +266,17 @@ def test_r_cmp_6_never_use_phrase_on_the_route_form_is_shown_on_the_reply_field(
     resp = client.post(_ticket_url(t), {"do_route": "1", "valid": "1"})
     form = next(step["form"] for step in resp.context["steps"] if step["name"] == "do_route")
     assert "R-CMP-2" in form.errors["department"][0]
+
+
+def test_ticket_record_shows_statuses_and_departments_in_words(client, clerk, department, receive):
+    """Issue 15: the record's event log names the statuses by label (待分派, not awaiting_routing) and a
+    department by its name (服装部, not 服装部 (clothing))."""
+    t = receive()
+    c = _client(client, clerk)
+    c.post(_ticket_url(t), {"do_route": "1", "valid": "1", "department": department.pk, "opinion": "属实"})
+    html = c.get(reverse("admin:complaints_complaint_change", args=[t.pk])).content.decode()
+    assert "awaiting_routing" not in html and "awaiting_feedback" not in html
+    assert "待分派" in html and "待部门反馈" in html
+    ticket = c.get(_ticket_url(t)).content.decode()
+    assert "服装部" in ticket and "(clothing)" not in ticket
+    assert str(department) == "服装部"

@@ -45,6 +45,17 @@ def test_lists_search_and_filter(client, clerk, campaign, make_receipt):
     assert c.get(reverse("admin:gifts_giftitem_changelist"), {"q": "折叠伞"}).status_code == 200
 
 
+def test_issue_page_reads_the_qualification_reason_as_words(client, clerk, campaign, make_receipt):
+    """Issue 15: the stored reason code (`qualifies`) shows its label, in either language."""
+    receipt = make_receipt()
+    issue = services.gift_issue_for_receipt(campaign=campaign.code, side="dept", number=receipt.number, user=clerk)
+    url = reverse("admin:gifts_giftissue_change", args=[issue.pk])
+    html = logged_in(client, clerk).get(url).content.decode()
+    assert "原因: 符合条件" in html and "qualifies" not in html
+    client.cookies["django_language"] = "en"
+    assert "reason: Qualifies" in client.get(url).content.decode()
+
+
 def test_r_gift_3_counter_scan_shows_why_and_issues(client, clerk, campaign, make_receipt):
     c = logged_in(client, clerk)
     url = reverse("admin:gifts_giftissue_counter")
@@ -189,18 +200,24 @@ def test_campaign_admin_form_checks_the_department_and_categories(client, superv
     Department.objects.create(code="clothing", name="服装部")
     url = reverse("admin:gifts_giftcampaign_add")
     data = {"code": "C-ADM-1", "name": "满500送伞", "starts_on": "2026-12-01", "ends_on": "2026-12-31", "side": "dept",
-            "categories": '["clothing"]', "min_spend": "500.00", "gift_item": umbrella.pk, "quantity": 1,
+            "categories": ["clothing"], "min_spend": "500.00", "gift_item": umbrella.pk, "quantity": 1,
             "owner_department": "nobody"}
     for prefix in ("voucher_batches", "events"):  # the read-only inlines' management forms
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     c = logged_in(client, supervisor)
     assert c.post(url, data).status_code == 200  # the form names the field
-    assert c.post(url, {**data, "owner_department": "clothing", "categories": '["spaceships"]'}).status_code == 200
+    assert c.post(url, {**data, "owner_department": "clothing", "categories": ["spaceships"]}).status_code == 200
+    # issue 15: categories are ticked by name and the department chosen by name, never typed as codes / JSON
+    page = c.get(url).content.decode()
+    assert 'type="checkbox" name="categories" value="clothing"' in page and '<option value="clothing">服装部</option>' in page
     done = c.post(url, {**data, "owner_department": "clothing"})
     assert done.status_code == 302, done.context["adminform"].form.errors if done.context else done
     from gifts.models import GiftCampaign
 
-    assert GiftCampaign.objects.get(code="C-ADM-1").owner_department == "clothing"
+    campaign = GiftCampaign.objects.get(code="C-ADM-1")
+    assert (campaign.owner_department, campaign.categories) == ("clothing", ["clothing"])
+    listed = c.get(reverse("admin:gifts_giftcampaign_changelist")).content.decode()
+    assert '<td class="field-owner">服装部</td>' in listed
 
 
 def test_counter_scan_is_bounded_whatever_the_campaigns_and_lines(client, clerk, umbrella, make_receipt,

@@ -56,6 +56,28 @@ def test_counter_page_side_prefix_and_unknown_receipt(client, clerk, book):
     assert page.status_code == 200 and b"NOPE-1" in page.content
 
 
+@pytest.mark.parametrize("written", ["超市 {n}", "超市{n}", "Supermarket: {n}", "market {n}", "MARKET:{n}"])
+def test_a_number_on_both_sides_is_named_by_the_side_in_words_or_its_code(written):
+    """Issue 15: the hint tells the clerk to write 超市 / 百货 (Supermarket / Department store) before a number
+    both sides use; the till codes (market / dept) still work."""
+    from invoices.forms import InvoiceCounterForm
+    from tests.factories.receipts import ReceiptFactory
+
+    dept, market = ReceiptFactory(side="dept", number="S-77"), ReceiptFactory(side="market", number="S-77")
+    form = InvoiceCounterForm({"receipts": written.format(n="S-77") + "\n百货 S-77", "buyer": "张伟"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["receipts"] == [(market.side, "S-77"), (dept.side, "S-77")]
+    bare = InvoiceCounterForm({"receipts": "S-77", "buyer": "张伟"})
+    assert not bare.is_valid()
+    assert "超市" in str(bare.errors["receipts"]) or "Supermarket" in str(bare.errors["receipts"])
+
+
+def test_counter_hint_names_the_sides_in_words(client, clerk, book):
+    text = logged(client, clerk).get(reverse("admin:invoices_invoice_counter"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = text.content.decode()
+    assert "“超市 12345”或“百货 12345”" in text and "market 12345" not in text
+
+
 def test_counter_page_403_for_cashier(client, user_in_role):
     assert logged(client, user_in_role("cashier")).get(reverse("admin:invoices_invoice_counter")).status_code == 403
 

@@ -115,6 +115,7 @@ def test_receipt_admin_shows_points_explanation(client, supervisor):
     r = c.get(reverse("admin:receipts_receipt_change", args=[Receipt.objects.get().pk]))
     html = r.content.decode()
     assert r.status_code == 200 and "R-PTS-1" in html and "1000.00 ÷ 8 × 1 = 125" in html
+    assert "<td>按品类</td>" in html and "<td>category</td>" not in html  # the basis in words (issue 15)
 
 
 def _row(number, when, card, total, line_no, desc, price, qty=1):
@@ -251,3 +252,27 @@ def test_r_card_1_a_blocked_card_leads_to_its_replacement(client, clerk, card_st
     c = logged_in(client, clerk)
     html = c.get(reverse("admin:members_card_360"), {"card": card.card_number}).content.decode()
     assert 'id="member-360-replaced"' in html and f"?card={new.card_number}" in html
+
+
+def test_promotion_categories_are_ticked_and_read_by_name(client, user_in_role, clerk):
+    """Issue 15 (R-PTS-3): a promotion's categories are checkboxes labelled with the names and are stored
+    comma-separated as before; lists and read-only pages show 化妆品, not `cosmetics`."""
+    from members.models import PromotionRule
+
+    c = logged_in(client, user_in_role("admin"))
+    url = reverse("admin:members_promotionrule_add")
+    page = c.get(url).content.decode()
+    assert 'type="checkbox" name="categories" value="cosmetics"' in page
+    data = {"name": "化妆品双倍积分", "side": "dept", "starts_at_0": "2026-12-01", "starts_at_1": "00:00:00",
+            "ends_at_0": "2026-12-08", "ends_at_1": "00:00:00", "counters": "", "categories": ["cosmetics", "clothing"],
+            "multiplier": "2", "yuan_per_point": ""}
+    response = c.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rule = PromotionRule.objects.get(name="化妆品双倍积分")
+    assert rule.categories == "clothing,cosmetics"  # the feed's order
+    edit = c.get(reverse("admin:members_promotionrule_change", args=[rule.pk])).content.decode()
+    assert 'value="cosmetics" class="desk-checklist" id="id_categories_2" checked' in edit
+    listed = c.get(reverse("admin:members_promotionrule_changelist")).content.decode()
+    assert "服装（春秋冬装）、化妆品" in listed and "clothing,cosmetics" not in listed
+    read_only = logged_in(client, clerk).get(reverse("admin:members_promotionrule_change", args=[rule.pk]))
+    assert read_only.status_code == 200 and "服装（春秋冬装）、化妆品" in read_only.content.decode()

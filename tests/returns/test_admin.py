@@ -1,6 +1,7 @@
 """Admin pages: counter page, approval queue (bounded queries, one-click approve/reject), signing with 403 for
 the wrong role, slip PDF, R-RET-9 monthly list, dashboard tile, policy admin."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -125,6 +126,22 @@ def test_change_page_offers_the_next_step_and_pdf(client, chain_users, make_rece
     assert b'name="sign"' not in page.content
 
 
+def test_change_page_explains_in_the_readers_language(client, chain_users, make_receipt):
+    """Issue 15: 说明 is rendered from the slip's findings in the reader's language (filled in on the
+    Chinese site, read on the English one)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        rr = slip(make_receipt(), chain_users["clerk"])
+    assert "无理由退货" in rr.explanation
+    c = logged(client, chain_users["clerk"])
+    url = reverse("admin:returns_returnrequest_change", args=[rr.pk])
+    assert "无理由退货" in c.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "R-RET-5: Change of mind on day" in html and "无理由退货" not in html
+
+
 def test_changelist_search_and_filters(client, chain_users, make_receipt):
     rr = slip(make_receipt(), chain_users["clerk"])
     c = logged(client, chain_users["clerk"])
@@ -160,21 +177,40 @@ def test_dashboard_tile_shows_what_waits_for_my_role(client, chain_users, make_r
     assert next(t for t in creator_tiles if t.order == 30).lines[-1].value == "+"
 
 
-def test_policy_admin_validates_categories(client, user_in_role, policy):
+def _days(name, days):
+    """The policy form's per-category boxes (one number box per category, in the till feed's order)."""
+    from receipts.choices import Category
+
+    return {f"{name}_{i}": days.get(code, "") for i, code in enumerate(Category.values)}
+
+
+def test_policy_admin_edits_categories_by_name_not_json(client, user_in_role, policy):
+    """Issue 15: the category rules are one day box per category and checkboxes (R-RET-3/5/6/7), labelled
+    with the categories' names; the stored JSON keeps its shape."""
     url = reverse("admin:returns_returnpolicy_add")
-    data = {"effective_from": "2027-01-01", "change_of_mind_days": '{"clothing": 10, "spaceships": 3}',
-            "quality_days": '{"toys": 15}', "excluded_categories": '["underwear"]',
-            "opened_excluded_categories": '["cosmetics"]', "high_value_unit_price": "2000.00",
+    data = {"effective_from": "2027-01-01", **_days("change_of_mind_days", {"clothing": 10, "cosmetics": -1}),
+            **_days("quality_days", {"toys": 15}), "excluded_categories": ["underwear", "fur"],
+            "opened_excluded_categories": ["cosmetics"], "high_value_unit_price": "2000.00",
             "price_change_days": "15", "approval_threshold": "300.00", "point_cash_value_dept": "0.01",
             "point_cash_value_market": "0.04", "note": ""}
     c = logged(client, user_in_role("admin"))
+    page = c.get(url).content.decode()
+    assert "服装（春秋冬装）" in page and 'name="change_of_mind_days_0"' in page and "null" not in page
     bad = c.post(url, data)
     assert bad.status_code == 200 and "change_of_mind_days" in bad.context["adminform"].form.errors
-    good = c.post(url, {**data, "change_of_mind_days": '{"clothing": 10}'})
+    good = c.post(url, {**data, **_days("change_of_mind_days", {"clothing": 10})})
     assert good.status_code == 302
     from returns.models import ReturnPolicy
 
-    assert ReturnPolicy.objects.get(effective_from="2027-01-01").change_of_mind_days == {"clothing": 10}
+    saved = ReturnPolicy.objects.get(effective_from="2027-01-01")
+    assert (saved.change_of_mind_days, saved.quality_days) == ({"clothing": 10}, {"toys": 15})
+    assert (saved.excluded_categories, saved.opened_excluded_categories) == (["fur", "underwear"], ["cosmetics"])  # feed order
+    # the stored version opens with its numbers in the boxes and its categories ticked
+    page = c.get(reverse("admin:returns_returnpolicy_change", args=[saved.pk])).content.decode()
+    from tests.crawl import JSON_BLOB, visible_text
+
+    assert not [text for text in visible_text(page) if JSON_BLOB.search(text)]
+    assert 'name="change_of_mind_days_1" value="10"' in page and re.search(r'value="fur"[^>]*checked', page)
 
 
 def test_changelist_finds_slip_by_receipt_number(client, chain_users, make_receipt):

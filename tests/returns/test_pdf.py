@@ -74,3 +74,16 @@ def test_slip_pdf_three_copies_with_all_signatures(make_receipt, chain_users):
             assert text.splitlines().count(user.username) == 3, user.username
     assert text.count(rr.number) >= 3 and receipt.number in text and "268.00" in text
     assert "R-RET-5, R-RET-8, R-RET-11" in text
+
+
+def test_slip_pdf_explains_in_the_readers_language(make_receipt, chain_users):
+    """Issue 15: a slip filled in on the English site prints its 说明 in Chinese for a Chinese reader."""
+    from django.utils import translation
+
+    receipt = make_receipt(lines=[("clothing", "268.00", 1)])
+    with translation.override("en"):
+        rr = services.return_create(side="dept", number=receipt.number, lines=[{"line_no": 1, "quantity": 1}],
+                                    reason="change_of_mind", user=chain_users["clerk"])
+    with translation.override("zh-hans"):
+        text = page_text(return_slip_pdf(selectors.return_detail(pk=rr.pk)))
+    assert "无理由退货" in text and "Change of mind" not in text

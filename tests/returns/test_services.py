@@ -148,3 +148,31 @@ def test_r_ret_11_approvers_of_the_right_level_are_notified_once(make_receipt, c
     assert small_to == {chain_users["dept_supervisor"].username, chain_users["ops_manager"].username}
     assert big_to == {chain_users["ops_manager"].username}
     assert services.return_approvers_notify(return_request=ReturnRequest.objects.get(pk=small.pk)) == 0
+
+
+@pytest.mark.django_db
+def test_slip_explanation_reads_in_the_readers_language(make_receipt, clerk):
+    """Issue 15: the slip keeps its findings as data (rule, message, parameters) and shows 说明 in the language
+    of whoever reads it, whatever the language it was filled in; a slip from before keeps its stored words."""
+    from django.utils import translation
+
+    from returns import explain
+
+    receipt = make_receipt(days_ago=3, lines=[("clothing", "150.00", 1)])
+    with translation.override("en"):
+        rr = create(receipt, clerk)
+    assert "Change of mind on day 3" in rr.explanation  # the words as filled in, in English
+    first = rr.findings[0]
+    assert (first["line"], first["rule"], first["key"], first["params"]["day"]) == (1, "R-RET-5", "window_ok", "3")
+    rr.refresh_from_db()
+    with translation.override("zh-hans"):
+        zh = explain.slip_explanation(rr)
+    with translation.override("en"):
+        en = explain.slip_explanation(rr)
+    assert zh[0].startswith("#1 R-RET-5: 无理由退货，第 3 天") and en[0].startswith("#1 R-RET-5: Change of mind on day 3")
+    assert len(zh) == len(en) == len(rr.explanation.splitlines())
+    # a slip written before the findings were kept shows the text stored then
+    ReturnRequest.objects.filter(pk=rr.pk).update(findings=[])
+    rr.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert explain.slip_explanation(rr) == rr.explanation.splitlines()
