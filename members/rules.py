@@ -117,7 +117,10 @@ class PointsResult:
     policy_id: int | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """What `dataclasses.asdict` gives (its deep copy was a twentieth of a till request's CPU)."""
+        return {"wallet": self.wallet, "points": self.points, "base_points": self.base_points,
+                "birthday_multiplier": self.birthday_multiplier, "lines": [dict(vars(line)) for line in self.lines],
+                "groups": [dict(vars(group)) for group in self.groups], "policy_id": self.policy_id}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
-from .sql import deferred_execute, rows_insert, unnest_columns, write_behind
+from .sql import UNNEST_FROM, deferred_execute, rows_insert, unnest_columns, write_behind
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -182,7 +182,7 @@ def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now:
              for line in data["lines"]]
     rows_insert(ReceiptLine, lines)
     # The hooks read `receipt.lines.all()`: hand them the lines just written, as prefetch_related would.
-    cached = ReceiptLine.objects.filter(receipt_id=receipt.pk)
+    cached = QuerySet(ReceiptLine)  # never run: no filter to build
     cached._result_cache = sorted(lines, key=lambda line: line.line_no)
     cached._prefetch_done = True
     receipt._prefetched_objects_cache = {"lines": cached}
@@ -315,7 +315,7 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
         )
         built.append(receipt)
         params += [f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields]
-    if connection.vendor == "postgresql":  # a column an array: a few parameters whatever the batch (receipts/sql.py)
+    if connection.vendor == "postgresql" and len(built) >= UNNEST_FROM:  # a column an array (receipts/sql.py)
         width = len(fields)
         params = [params[n::width] for n in range(width)]
         rows = f"SELECT * FROM {unnest_columns(fields)}"  # noqa: S608
@@ -347,7 +347,7 @@ def _responses_update(pairs) -> None:
         deferred_execute(f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = %s "  # noqa: S608
                          f"WHERE {quote('id')} = %s", [field.get_db_prep_save(body, connection), receipt.pk])
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(pairs) >= UNNEST_FROM:
         table = quote(Receipt._meta.db_table)
         deferred_execute(f"UPDATE {table} r SET {quote('response')} = v.response "  # noqa: S608
                          "FROM unnest(%s::bigint[], %s::jsonb[]) AS v(id, response) WHERE r.id = v.id",

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from django.db import connection
 
 _COLUMNS: dict = {}
+UNNEST_FROM = 20  # rows from which arrays beat a VALUES list on PostgreSQL (measured on the till feed and batch)
 _pending = threading.local()  # per thread, as Django's connections are (gthread workers)
 
 
@@ -88,10 +89,11 @@ def rows_insert(model, objs: list) -> None:
     """INSERT every object of `model` in one statement (no primary keys come back); write-behind.
     PostgreSQL takes the rows as one array a column (`INSERT … SELECT * FROM unnest(…)`): a few parameters
     whatever the number of rows, where a VALUES list of a 500-receipt batch made psycopg scan 30,000
-    placeholders (a fifth of the batch's time)."""
+    placeholders (a fifth of the batch's time). A few rows (one till receipt) stay a VALUES list: psycopg
+    renders arrays in Python, which costs more than a handful of placeholders."""
     if not objs:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(objs) >= UNNEST_FROM:
         head, fields = _unnest_head(model)
         columns = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
         deferred_execute(head, columns)

@@ -185,3 +185,14 @@ def test_r_vip_1_2_3_a_receipt_qualifies_one_daily_card_or_several_of_its_own_pu
     assert rules.qualification_reuse_refused(kind="group_purchase", earlier_kinds={"group_purchase"}) is False
     assert rules.qualification_reuse_refused(kind="group_purchase", earlier_kinds={"daily_spend"}) is True
     assert rules.qualification_reuse_refused(kind="prepaid_cards", earlier_kinds={"group_purchase"}) is True
+
+
+def test_points_explanation_as_dict_is_what_asdict_gives():
+    """The stored explanation (ReceiptPoints.explanation) keeps its shape: the hand-written as_dict (issue 16)
+    answers every field of the result, its lines and groups, as dataclasses.asdict would."""
+    import dataclasses
+    import json
+
+    result = points([line(1), line(2, category="cosmetics", amount="399.00"), line(3, bulk=True)], birthday=True)
+    assert result.lines and result.groups
+    assert json.dumps(result.as_dict(), sort_keys=True) == json.dumps(dataclasses.asdict(result), sort_keys=True)
