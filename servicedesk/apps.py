@@ -27,6 +27,9 @@ class ServicedeskConfig(AppConfig):
         from .admin_tools import install_permitted_admin_links
 
         install_permitted_admin_links()  # read-only links only to pages the viewer may open (issue 15)
+        from .permission_labels import install as install_permission_labels
+
+        install_permission_labels()  # permissions read in the reader's language on user and group pages
         from .api import authentication
         from .roles import sync_roles_after_migrate
 
