@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,8 @@ def env_for_scale() -> dict:
     env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SCALES[scale].items()}, "BENCH_SCALE": scale}
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_throughput")
     env.setdefault("HTTPS", "0")
+    # DEBUG is off in the benchmarks (production settings): each process needs a key; a throwaway one.
+    env.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(24) + "-a-throwaway-key-for-the-benchmarks-only")
     return env
 
 

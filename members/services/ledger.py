@@ -297,7 +297,8 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
     it would have got posted alone. Anything the single path does in more than its one statement (a
     stored-value shortfall or a card no longer active — a refusal —, a year spend still to sum, an
     upgrade due, a receipt of another year) raises BatchFallback or the refusal: the caller rolls back and
-    settles receipt by receipt (receipt_card_settle), which answers exactly as before."""
+    settles receipt by receipt (receipt_card_settle), which answers exactly as before. An upgrade due on a
+    card's last receipt of the batch is made after the set (nothing later in the batch earns at the new tier)."""
     from servicedesk.extensions import BatchFallback
 
     now = now or timezone.now()
@@ -312,8 +313,9 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
                        f"ORDER BY id{lock}", ids)
         states = {row[0]: _CardState(row[1], row[2], int(row[3]), int(row[4]), _db_money(row[5]), _db_money(row[6]),
                                      row[7]) for row in cursor.fetchall()}
-    entries, settled = [], []
-    for receipt, card, points in items:
+    entries, settled, upgrades = [], [], []
+    last = {card.pk: n for n, (_r, card, _p) in enumerate(items)}  # each card's last receipt in the batch
+    for n, (receipt, card, points) in enumerate(items):
         state = states.get(card.pk)
         if state is None or state.status != CardStatus.ACTIVE:
             raise BatchFallback("card no longer active")
@@ -324,9 +326,12 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
         if receipt.payment_method == PaymentMethod.STORED_VALUE and (spend <= 0 or state.stored < spend):
             raise BatchFallback("stored value refused")
         state.year_spend += quantize(receipt.total)
-        if state.tier == Tier.GOLD and rules.upgrade_due(tier=state.tier, year_spend=state.year_spend,
-                                                         policy=selectors.policy_at(at=receipt.rung_at)):
-            raise BatchFallback("upgrade due")
+        policy = selectors.policy_at(at=receipt.rung_at)
+        if state.tier == Tier.GOLD and rules.upgrade_due(tier=state.tier, year_spend=state.year_spend, policy=policy):
+            if last[card.pk] != n:  # a later receipt of the card would earn at the new tier: one by one
+                raise BatchFallback("upgrade due")
+            # R-VIP-4 on the card's last receipt of the batch: upgraded after the set, as the single path does
+            upgrades.append((card, year, policy, state.year_spend))
         state.changed = True
         reference = f"{receipt.side}:{receipt.number}"
         if points > 0:
@@ -356,4 +361,6 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
                            f"WHERE id IN ({', '.join(['%s'] * len(changed))})", params)
     if entries:
         rows_insert(PointsEntry, entries)
+    for card, year, policy, year_spend in upgrades:
+        card_upgrade_check(card=card, year=year, policy=policy, spend=year_spend)
     return settled

@@ -153,6 +153,30 @@ def test_r_vip_4_upgrade_due_inside_a_batch_answers_as_posted_one_by_one(pos, db
     assert batched.events.filter(type="upgraded").count() == 1
 
 
+def test_r_vip_4_upgrade_on_a_cards_last_receipt_stays_set_based_and_answers_as_one_by_one(pos, db):
+    """Issue 16: when the receipt that crosses 30,000 is the card's last in the batch, nothing later earns at
+    the new tier: the set stays set-based (one card update for the batch) and the card is upgraded after it,
+    exactly as posted alone (same answers, tier, year spend, one upgrade event)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    single, batched = _twin_cards(year_spend=Decimal("29000.00"))
+    others = _twin_cards()
+    alone = [pos.post(URL, body(number=f"VA{i}", card=(others[0] if i < 2 else single).card_number),
+                      format="json").json() for i in range(3)]
+    items = [body(number=f"VB{i}", card=(others[1] if i < 2 else batched).card_number) for i in range(3)]
+    with CaptureQueriesContext(connection) as ctx:
+        results = pos.post(BATCH, {"receipts": items}, format="json").json()["results"]
+    assert [x["status"] for x in results] == [201] * 3
+    assert [_strip(x["body"]) for x in results] == [_strip(a) for a in alone]
+    inserts = [q["sql"] for q in ctx.captured_queries if 'INSERT INTO "receipts_receipt" ' in q["sql"]]
+    assert len(inserts) == 1, "the batch fell back to one by one"
+    batched.refresh_from_db()
+    single.refresh_from_db()
+    assert (batched.tier, batched.year_spend) == (single.tier, single.year_spend) == ("platinum", Decimal("30200.00"))
+    assert batched.events.filter(type="upgraded").count() == 1
+
+
 def test_the_same_receipt_twice_in_one_batch_is_a_repost_or_a_conflict(pos, db):
     (card, _other) = _twin_cards()
     first = body(number="T1", card=card.card_number)
