@@ -13,7 +13,7 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,9 +160,10 @@ def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime
     )
     meta = Receipt._meta
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
-    quote = connection.ops.quote_name
+    conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself (receipts/sql.py)
+    quote = conn.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    params = [f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields]
+    params = [f.get_db_prep_save(getattr(receipt, f.attname), conn) for f in fields]
     sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
            f"ON CONFLICT ({quote('side')}, {quote('number')}) DO NOTHING RETURNING {quote('id')}")
     with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 _COLUMNS: dict = {}
 UNNEST_FROM = 20  # rows from which arrays beat a VALUES list on PostgreSQL (measured on the till feed and batch)
@@ -93,18 +93,19 @@ def rows_insert(model, objs: list) -> None:
     renders arrays in Python, which costs more than a handful of placeholders."""
     if not objs:
         return
-    if connection.vendor == "postgresql" and len(objs) >= UNNEST_FROM:
+    conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each field reads it, the proxy costs a lookup a read
+    if conn.vendor == "postgresql" and len(objs) >= UNNEST_FROM:
         head, fields = _unnest_head(model)
-        columns = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
+        columns = [[f.get_db_prep_save(f.pre_save(obj, True), conn) for obj in objs] for f in fields]
         deferred_execute(head, columns)
         return
     head, fields = _insert_head(model)
     row = f"({', '.join(['%s'] * len(fields))})"
     params = []
     for obj in objs:
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        params += [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
     # SQLite caps the parameters of one statement (32,766 since 3.32): chunk well below it
-    per = max(1, 30000 // len(fields)) if connection.vendor == "sqlite" else len(objs)
+    per = max(1, 30000 // len(fields)) if conn.vendor == "sqlite" else len(objs)
     width = len(fields)
     for start in range(0, len(objs), per):
         chunk = objs[start:start + per]

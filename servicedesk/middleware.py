@@ -10,7 +10,7 @@ OPEN_PREFIXES = ("/healthz", "/i18n/", "/static/", "/favicon.ico")
 
 
 class LeanRoutesMiddleware:
-    """Right after the security headers (SecurityMiddleware, CSP): a request a lean route answers
+    """Right after SecurityMiddleware (before CSP: a lean route sets the policy itself): a request a lean route answers
     (servicedesk.extensions.lean_routes, the till feed) skips sessions, CSRF, auth, messages, history and
     DRF; any other request, or one the route declines, goes on through the whole stack."""
 

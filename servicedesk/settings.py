@@ -74,8 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "servicedesk.middleware.LeanRoutesMiddleware",  # the till feed's lean path (issue 16): sets its own CSP
     "csp.middleware.CSPMiddleware",
-    "servicedesk.middleware.LeanRoutesMiddleware",  # the till feed's lean path (issue 16)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "servicedesk.middleware.StoreLanguageMiddleware",

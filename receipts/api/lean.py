@@ -1,8 +1,9 @@
 """The till feed's lean path (issue 16): `POST /api/v1/receipts/` from a till — a token, a plain JSON receipt
-— answered right after the security headers, without sessions, CSRF, messages, URL routing or DRF's
-request cycle, which cost about 40% of a receipt's Python time. It does what the full stack does for such
-a request, with the same parts: the cached token authentication, the role's permission, the body's checks
-(servicedesk.api.parsers), the lean validation, receipts.services.receipt_ingest and DRF's JSON renderer.
+— answered right after SecurityMiddleware (with the CSP header CSPMiddleware would add), without sessions,
+CSRF, messages, URL routing or DRF's request cycle, which cost about 40% of a receipt's Python time. It does
+what the full stack does for such a request, with the same parts: the cached token authentication, the
+role's permission, the body's checks (servicedesk.api.parsers), the lean validation,
+receipts.services.receipt_ingest and DRF's JSON renderer.
 
 Whatever is not plain is declined (None) before anything is written, and the full stack answers it as
 before: no token or another scheme, a bad or unknown token, a role without `receipts.add_receipt`, a body
@@ -11,6 +12,10 @@ rolls the ingest back; the full stack runs it again and answers the refusal in t
 
 from __future__ import annotations
 
+from functools import cache
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
@@ -28,6 +33,18 @@ from .serializers import receipt_in_validated
 # What the full stack adds to this answer (DRF's finalize_response, the locale, session and X-Frame-Options
 # middleware), so a till cannot tell the two paths apart.
 _HEADERS = {"Allow": "GET, POST, HEAD, OPTIONS", "Vary": "Accept, Accept-Language, Cookie", "X-Frame-Options": "DENY"}
+
+
+@cache
+def _csp_headers() -> dict:
+    """The policy CSPMiddleware would send with this answer (no nonce: nothing here asks for one), built
+    once a process — the middleware builds it again for every response (issue 16: ≈ 4% of a receipt)."""
+    headers = {}
+    if policy := build_policy():
+        headers[HEADER] = policy
+    if policy := build_policy(report_only=True):
+        headers[HEADER_REPORT_ONLY] = policy
+    return headers
 
 
 class FeedLean:
@@ -75,7 +92,7 @@ class FeedLean:
             del HistoricalRecords.context.request
         response = HttpResponse(self._renderer.render(body), status=201 if created else 200,
                                 content_type="application/json")
-        for name, value in _HEADERS.items():
+        for name, value in {**_HEADERS, **_csp_headers()}.items():
             response[name] = value
         response["Content-Language"] = translation.get_language_from_request(request)  # as LocaleMiddleware
         return response
