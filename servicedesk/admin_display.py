@@ -96,3 +96,31 @@ def display_for_field(value, field, empty_value_display, avoid_link=False):
 def install() -> None:
     helpers.display_for_field = display_for_field
     admin_list.display_for_field = display_for_field
+
+
+def _history_helper_class():
+    from simple_history.models import DeletedObject
+    from simple_history.template_utils import HistoricalRecordContextHelper
+
+    class WordsHistoryHelper(HistoricalRecordContextHelper):
+        """A record's history page names what changed in words (issue 15): each old and new value as the admin
+        shows it — a choice's label, a time in store time, yes/no, JSON as words — never the stored code,
+        `None` or a UTC timestamp (django-simple-history prints the raw values)."""
+
+        def prepare_delta_change_value(self, change, value):
+            value = super().prepare_delta_change_value(change, value)
+            field = self.model._meta.get_field(change.field)
+            if isinstance(field, models.ForeignKey | models.ManyToManyField):
+                # the related objects, named as they print; no object (simple-history's pk=None) → "—"
+                return "—" if value is None or isinstance(value, DeletedObject) and value.pk is None else value
+            return display_for_field(value, field, "—")
+
+    return WordsHistoryHelper
+
+
+def install_history_words() -> None:
+    from simple_history.admin import SimpleHistoryAdmin
+
+    helper = _history_helper_class()
+    SimpleHistoryAdmin.get_historical_record_context_helper = (
+        lambda self, request, historical_record: helper(self.model, historical_record))

@@ -24,6 +24,9 @@ class ServicedeskConfig(AppConfig):
         from .admin_display import install as install_admin_display
 
         install_admin_display()  # JSON fields read as words on admin pages (issue 15)
+        from .admin_display import install_history_words
+
+        install_history_words()  # history pages: what changed, in words
         from .admin_tools import install_permitted_admin_links
 
         install_permitted_admin_links()  # read-only links only to pages the viewer may open (issue 15)
