@@ -24,7 +24,7 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
-from .sql import UNNEST_FROM, deferred_execute, rows_insert, unnest_columns, write_behind
+from .sql import ROWSET_FROM, deferred_execute, rows_insert, rowset_columns, rowset_param, write_behind
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -306,7 +306,7 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
     meta = Receipt._meta
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     quote = connection.ops.quote_name
-    built, params = [], []
+    built, rows = [], []
     for _i, data, _card, body_hash in items:
         receipt = Receipt(
             side=data["side"], number=data["number"], rung_at=data["rung_at"],
@@ -315,14 +315,14 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
             response={}, created_at=now,
         )
         built.append(receipt)
-        params += [f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields]
-    if connection.vendor == "postgresql" and len(built) >= UNNEST_FROM:  # a column an array (receipts/sql.py)
-        width = len(fields)
-        params = [params[n::width] for n in range(width)]
-        rows = f"SELECT * FROM {unnest_columns(fields)}"  # noqa: S608
+        rows.append([f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields])
+    if connection.vendor == "postgresql" and len(built) >= ROWSET_FROM:  # one JSON parameter (receipts/sql.py)
+        source_rows = f"SELECT {rowset_columns(fields)} FROM jsonb_array_elements(%s::jsonb) AS r"  # noqa: S608
+        params = [rowset_param(rows)]
     else:
-        rows = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(built))
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {rows} "  # noqa: S608
+        source_rows = "VALUES " + ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(built))
+        params = [value for row in rows for value in row]
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {source_rows} "  # noqa: S608
            f"ON CONFLICT ({quote('side')}, {quote('number')}) DO NOTHING RETURNING {quote('id')}, {quote('side')}, "
            f"{quote('number')}")
     with connection.cursor() as cursor:
@@ -348,12 +348,11 @@ def _responses_update(pairs) -> None:
         deferred_execute(f"UPDATE {quote(Receipt._meta.db_table)} SET {quote('response')} = %s "  # noqa: S608
                          f"WHERE {quote('id')} = %s", [field.get_db_prep_save(body, connection), receipt.pk])
         return
-    if connection.vendor == "postgresql" and len(pairs) >= UNNEST_FROM:
+    if connection.vendor == "postgresql" and len(pairs) >= ROWSET_FROM:
         table = quote(Receipt._meta.db_table)
-        deferred_execute(f"UPDATE {table} r SET {quote('response')} = v.response "  # noqa: S608
-                         "FROM unnest(%s::bigint[], %s::jsonb[]) AS v(id, response) WHERE r.id = v.id",
-                         [[receipt.pk for receipt, _body in pairs],
-                          [field.get_db_prep_save(body, connection) for _receipt, body in pairs]])
+        deferred_execute(f"UPDATE {table} t SET {quote('response')} = (r->>1)::jsonb "  # noqa: S608
+                         "FROM jsonb_array_elements(%s::jsonb) AS r WHERE t.id = (r->>0)::bigint",
+                         [rowset_param([[receipt.pk, field.get_db_prep_save(body, connection)] for receipt, body in pairs])])
         return
     params = []
     for receipt, body in pairs:

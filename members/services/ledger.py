@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
-from receipts.sql import rows_insert
+from receipts.sql import ROWSET_FROM, rows_insert, rowset_param, rowset_values
 from servicedesk.errors import NotAllowed, RuleViolation
 from servicedesk.money import quantize
 from servicedesk.periods import period_guard
@@ -349,7 +349,15 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
                                        receipt=receipt, at=now))
         settled.append(CardSettled(dept_points=state.dept, market_points=state.market, stored_value=state.stored))
     changed = [(pk, s) for pk, s in states.items() if s.changed]
-    if changed:
+    if changed and connection.vendor == "postgresql" and len(changed) >= ROWSET_FROM:  # one JSON parameter
+        columns = ("dept_points", "market_points", "stored_value", "year_spend")
+        values = rowset_values([Card._meta.get_field(c) for c in columns], start=1)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {quote(Card._meta.db_table)} c SET "  # noqa: S608
+                           + ", ".join(f"{quote(c)} = {v}" for c, v in zip(columns, values, strict=True))
+                           + " FROM jsonb_array_elements(%s::jsonb) AS r WHERE c.id = (r->>0)::bigint",
+                           [rowset_param([[pk, s.dept, s.market, s.stored, s.year_spend] for pk, s in changed])])
+    elif changed:
         sets, params = [], []
         for column, attr in (("dept_points", "dept"), ("market_points", "market"), ("stored_value", "stored"),
                              ("year_spend", "year_spend")):

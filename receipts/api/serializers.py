@@ -1,4 +1,14 @@
+import re
+from decimal import Decimal
+
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from receipts.choices import Category, PaymentMethod, Side
 from receipts.models import Receipt, ReceiptLine
@@ -37,22 +47,102 @@ class ReceiptInSerializer(serializers.Serializer):
 BATCH_MAX = 500  # api-contract.md: a batch carries at most 500 receipts (a protocol limit, not a business number)
 
 
-_RECEIPT_FIELDS = ReceiptInSerializer._declared_fields
-_LINE_FIELDS = ReceiptLineInSerializer._declared_fields
 _MISSING = object()
+_DECLINE = object()
+_STOCK_VALIDATORS = (MaxLengthValidator, MinValueValidator, MaxValueValidator, ProhibitNullCharactersValidator,
+                     ProhibitSurrogateCharactersValidator)
 
 
-def _fast_fields(data, fields, skip=()) -> dict | None:
-    out = {}
+def _text_check(field):
+    limit, blank, null = field.max_length, field.allow_blank, field.allow_null
+
+    def check(value):
+        if type(value) is not str:
+            return None if value is None and null else _DECLINE
+        if not value:
+            return "" if blank else _DECLINE
+        if len(value) > limit or value[0].isspace() or value[-1].isspace() or "\x00" in value:
+            return _DECLINE  # blank after trimming, too long, or a NUL: the field says which
+        if not value.isascii():
+            try:
+                value.encode()  # a lone surrogate cannot be stored (ProhibitSurrogateCharactersValidator)
+            except UnicodeEncodeError:
+                return _DECLINE
+        return value
+
+    return check
+
+
+def _integer_check(field):
+    low, high = field.min_value, field.max_value
+
+    def check(value):
+        return value if type(value) is int and low <= value <= high else _DECLINE
+
+    return check
+
+
+def _choice_check(field):
+    values = field.choice_strings_to_values
+    return lambda value: values.get(value, _DECLINE) if type(value) is str else _DECLINE
+
+
+def _money_check(field):
+    plain = re.compile(rf"[0-9]{{1,{field.max_digits - field.decimal_places}}}\.[0-9]{{{field.decimal_places}}}")
+    return lambda value: Decimal(value) if type(value) is str and plain.fullmatch(value) else _DECLINE
+
+
+def _bool_check(field):
+    return lambda value: value if type(value) is bool else _DECLINE
+
+
+def _fast_check(field):
+    """A check that takes a plain value exactly as `field.run_validation` would (the same value back), and
+    answers _DECLINE for anything else, which the field itself then judges: the feed validates a receipt's
+    27 values without DRF's per-field machinery (issue 16: a fifth of a batch's time). Only for the stock
+    fields with the stock validators the till feed's serializers use; any other field is run as it is."""
+    if any(type(v) not in _STOCK_VALIDATORS for v in field.validators):
+        return None
+    if type(field) is serializers.CharField and field.trim_whitespace and field.max_length and not field.min_length:
+        return _text_check(field)
+    if type(field) is serializers.IntegerField and field.min_value is not None and field.max_value is not None:
+        return _integer_check(field)
+    if type(field) is serializers.ChoiceField and not field.allow_blank and not field.allow_null:
+        return _choice_check(field)
+    if (type(field) is serializers.DecimalField and field.max_digits and field.decimal_places
+            and field.min_value in (None, 0) and field.max_value is None and not field.allow_null):
+        return _money_check(field)
+    if type(field) is serializers.BooleanField and not field.allow_null:
+        return _bool_check(field)
+    return None
+
+
+def _checks(fields, skip=()) -> list:
+    out = []
     for name, field in fields.items():
-        if name in skip:
-            continue
+        if name not in skip:
+            out.append((name, field, _fast_check(field)))
+    return out
+
+
+_RECEIPT_CHECKS = _checks(ReceiptInSerializer._declared_fields, skip=("lines",))
+_LINE_CHECKS = _checks(ReceiptLineInSerializer._declared_fields)
+
+
+def _fast_fields(data, checks) -> dict | None:
+    out = {}
+    for name, field, check in checks:
         value = data.get(name, _MISSING)
         if value is _MISSING:
             if field.required:
                 return None
             out[name] = field.default
             continue
+        if check is not None:
+            checked = check(value)
+            if checked is not _DECLINE:
+                out[name] = checked
+                continue
         out[name] = field.run_validation(value)  # the serializer's own field: the same value, or ValidationError
     return out
 
@@ -68,10 +158,10 @@ def receipt_in_validated(data) -> dict | None:
         lines = data.get("lines")
         if type(lines) is not list or not lines or any(type(line) is not dict for line in lines):
             return None
-        out = _fast_fields(data, _RECEIPT_FIELDS, skip=("lines",))
+        out = _fast_fields(data, _RECEIPT_CHECKS)
         if out is None:
             return None
-        parsed = [_fast_fields(line, _LINE_FIELDS) for line in lines]
+        parsed = [_fast_fields(line, _LINE_CHECKS) for line in lines]
         if any(line is None for line in parsed):
             return None
         out["lines"] = parsed

@@ -246,3 +246,54 @@ def test_two_batches_and_single_posts_on_the_same_cards_at_once_keep_every_ledge
     assert Receipt.objects.count() == 54
     assert PointsEntry.objects.filter(card__in=[c.pk for c in cards]).count() == 54
     call_command("verify_ledgers")
+
+
+AWKWARD = ['He said "hi" \\ back', "O'Brien's", "羊毛大衣 🧥", "tab\there", "line\nbreak", "ctl\x01char", "{\"json\": [1]}", ""]
+
+
+def test_a_large_batch_stores_exactly_what_one_by_one_posts_store(pos, db):
+    """Issue 16: from ROWSET_FROM rows on PostgreSQL the batch sends its rows as one JSON parameter; the
+    rows, balances and answers are those of the same receipts posted one by one — quotes, backslashes,
+    control characters, emoji and Chinese in the text, money to the fen, stored-value payments (R-RBT-4)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from receipts.models import ReceiptLine
+    from receipts.sql import ROWSET_FROM
+
+    count = ROWSET_FROM + 6
+    pairs = [(card_with_balance(stored=Decimal("500.00"), member=MemberFactory(birthday=None)),
+              card_with_balance(stored=Decimal("500.00"), member=MemberFactory(birthday=None))) for _ in range(count)]
+    Card.objects.update(year_spend_year=timezone.localdate().year)
+
+    def receipt(prefix, i, card):
+        lines = [{"line_no": n + 1, "sku": f"SKU-{i}-{n}", "description": AWKWARD[(i + n) % len(AWKWARD)],
+                  "counter": "C-2F-07", "category": "clothing" if n else "toys", "list_price": f"{100 + i}.{n}9",
+                  "unit_price": f"{90 + i}.{n}5", "quantity": n + 1, "bulk_discount": False, "fresh": False}
+                 for n in range(2)]
+        return body(number=f"{prefix}{i}", card=card.card_number, side="market" if i % 3 == 0 else "dept", lines=lines,
+                    payment="stored_value" if i % 2 else "cash")
+
+    alone = [pos.post(URL, receipt("LA", i, a), format="json").json() for i, (a, _b) in enumerate(pairs)]
+    with CaptureQueriesContext(connection) as ctx:
+        results = pos.post(BATCH, {"receipts": [receipt("LB", i, b) for i, (_a, b) in enumerate(pairs)]},
+                           format="json").json()["results"]
+    assert [x["status"] for x in results] == [201] * count
+    assert [_strip(x["body"]) for x in results] == [_strip(a) for a in alone]
+    if connection.vendor == "postgresql":
+        assert sum("jsonb_array_elements" in q["sql"] for q in ctx.captured_queries) >= 3  # set-based, not one by one
+    columns = ("line_no", "sku", "description", "counter", "category", "list_price", "unit_price", "quantity")
+    for i, (a, b) in enumerate(pairs):
+        assert list(ReceiptLine.objects.filter(receipt__number=f"LB{i}").order_by("line_no").values_list(*columns)) == \
+            list(ReceiptLine.objects.filter(receipt__number=f"LA{i}").order_by("line_no").values_list(*columns))
+        assert Receipt.objects.get(number=f"LB{i}").response == results[i]["body"]
+        a.refresh_from_db()
+        b.refresh_from_db()
+        assert (b.dept_points, b.market_points, b.stored_value, b.year_spend) == \
+            (a.dept_points, a.market_points, a.stored_value, a.year_spend)
+        entries = [list(PointsEntry.objects.filter(card=c).order_by("id").values_list("wallet", "kind", "points", "amount",
+                                                                                       "balance_after"))
+                   for c in (a, b)]
+        assert entries[0] == entries[1]
+    assert ReceiptLine.objects.get(receipt__number="LB0", line_no=1).description == AWKWARD[0]
