@@ -8,7 +8,8 @@ receipts.services.receipt_ingest and DRF's JSON renderer.
 Whatever is not plain is declined (None) before anything is written, and the full stack answers it as
 before: no token or another scheme, a bad or unknown token, a role without `receipts.add_receipt`, a body
 that is not plain JSON or needs the serializer's error, and every refusal of the ingest (a DomainError
-rolls the ingest back; the full stack runs it again and answers the refusal in the contract's format)."""
+rolls the ingest back; the full stack runs it again and answers the refusal in the contract's format), and a
+database error (a connection that broke while idle: dropped, the full stack connects anew)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from functools import cache
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpResponse
 from django.utils import translation
 from rest_framework import exceptions
@@ -84,9 +86,19 @@ class FeedLean:
             return None
         request.user = user  # as DRF's authentication sets it: simple-history names the till user of an upgrade
         HistoricalRecords.context.request = request
+        database = connections[DEFAULT_DB_ALIAS]
+        if database.connection is not None:
+            # No `SELECT 1` before the ingest (CONN_HEALTH_CHECKS): a round trip a receipt, on a connection the
+            # last receipt just used. Should it have broken meanwhile, the ingest fails before its commit, the
+            # connection is dropped and the full stack answers on a new one.
+            database.health_check_done = True
         try:
             body, created = services.receipt_ingest(data=data, user=user)
         except DomainError:
+            return None
+        except DatabaseError:
+            database.health_check_done = False
+            database.close_if_unusable_or_obsolete()
             return None
         finally:
             del HistoricalRecords.context.request

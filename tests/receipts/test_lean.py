@@ -132,3 +132,49 @@ def test_what_is_not_plain_is_declined_to_the_full_stack_which_answers_as_before
     if case == "conflict":
         assert r.json()["code"] == "conflict"
     assert Card.objects.get(pk=card.pk).dept_points >= 0
+
+
+def test_the_lean_path_sends_no_health_check_before_the_ingest(pos, db):
+    """Issue 16: CONN_HEALTH_CHECKS pings the database (`SELECT 1`) once a request before its first query;
+    the lean route skips that round trip on the connection the previous receipt used."""
+    from django.db import connections
+
+    connection = connections["default"]
+    card = CardFactory(member=MemberFactory(birthday=None))
+    pos.post(URL, body(number="D-H0", card=card.card_number), format="json")  # connected, token and role cached
+    connection.health_check_done = False  # as every request starts (request_started → close_old_connections)
+    with mock.patch.object(type(connection), "is_usable", autospec=True, return_value=True) as ping, \
+            watched() as (lean, _drf):
+        r = pos.post(URL, body(number="D-H1", card=card.card_number), format="json")
+    assert r.status_code == 201 and lean[0] is not None
+    assert ping.call_count == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_broken_while_idle_is_dropped_and_the_full_stack_answers_on_a_new_one(api_as, user_in_role):
+    """The database ended the connection between two receipts (a restart, an idle timeout): the lean route's
+    ingest fails before anything is written, declines, and the full stack connects anew and stores the
+    receipt once."""
+    import psycopg
+    from django.db import connection
+
+    pos = api_as(user_in_role("pos"))
+    card = CardFactory(member=MemberFactory(birthday=None))
+    assert pos.post(URL, body(number="D-B0", card=card.card_number), format="json").status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, dbname=settings["NAME"],
+                         user=settings["USER"], autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.health_check_done = False
+    with watched() as (lean, drf):
+        r = pos.post(URL, body(number="D-B1", card=card.card_number), format="json")
+    assert r.status_code == 201, r.content
+    assert lean == [None] and drf.call_count == 1
+    assert Receipt.objects.filter(number="D-B1").count() == 1
+    assert PointsEntry.objects.filter(receipt__number="D-B1").count() == 1
+    card.refresh_from_db()
+    assert card.dept_points == 2400
