@@ -402,7 +402,7 @@ def points_reversal_quote(*, receipt: Receipt, returned: dict[int, int]) -> rule
 
 def business_day_start(*, now: dt.datetime) -> dt.datetime:
     """Start of the store's current business day (local midnight)."""
-    local = timezone.localtime(now)
+    local = timezone.localtime(now, timezone.get_default_timezone())  # the store's day, whoever asks
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

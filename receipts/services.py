@@ -32,6 +32,9 @@ LINE_FIELDS = ("line_no", "sku", "description", "counter", "category", "list_pri
                "bulk_discount", "fresh")
 
 
+_store_tz = timezone.get_default_timezone  # the business date is the store's (cached: no per-request lookup)
+
+
 def _plain(value):
     if isinstance(value, Decimal):
         return f"{value:.2f}"
@@ -154,7 +157,7 @@ def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime
     the same receipt waits for the other transaction and then answers None, so no savepoint is needed."""
     receipt = Receipt(
         side=data["side"], number=data["number"], rung_at=data["rung_at"],
-        business_date=timezone.localdate(data["rung_at"]), card_number=(data.get("card_number") or "").strip(),
+        business_date=timezone.localdate(data["rung_at"], _store_tz()), card_number=(data.get("card_number") or "").strip(),
         payment_method=data["payment_method"], total=data["total"], source=source, body_hash=body_hash,
         response={}, created_at=now,
     )
@@ -310,7 +313,7 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
     for _i, data, _card, body_hash in items:
         receipt = Receipt(
             side=data["side"], number=data["number"], rung_at=data["rung_at"],
-            business_date=timezone.localdate(data["rung_at"]), card_number=(data.get("card_number") or "").strip(),
+            business_date=timezone.localdate(data["rung_at"], _store_tz()), card_number=(data.get("card_number") or "").strip(),
             payment_method=data["payment_method"], total=data["total"], source=source, body_hash=body_hash,
             response={}, created_at=now,
         )

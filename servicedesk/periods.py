@@ -30,8 +30,9 @@ class PeriodClosed(Conflict):
 
 def month_start(at: dt.datetime | dt.date) -> dt.date:
     """The first day of the store-local month of `at`."""
-    day = timezone.localtime(at).date() if isinstance(at, dt.datetime) else at
-    return day.replace(day=1)
+    if isinstance(at, dt.datetime):
+        at = timezone.localtime(at, timezone.get_default_timezone()).date()  # the store's month, whoever asks
+    return at.replace(day=1)
 
 
 def month_key(day: dt.date) -> str:

@@ -27,7 +27,7 @@ MAX_DB_OFFSET = dt.timedelta(hours=15, minutes=59)
 
 
 def store_year_range(today: dt.date | None = None) -> tuple[int, int]:
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
     return int(settings.DESK_DATE_MIN_YEAR), today.year + int(settings.DESK_DATE_MAX_YEARS_AHEAD)
 
 
@@ -46,7 +46,8 @@ def validate_db_datetime(value) -> None:
 def validate_store_date(value) -> None:
     if value is None:
         return
-    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) and value.tzinfo else (
+    store = timezone.get_default_timezone()  # the store's calendar, whoever asks
+    day = timezone.localtime(value, store).date() if isinstance(value, dt.datetime) and value.tzinfo else (
         value.date() if isinstance(value, dt.datetime) else value)
     first, last = store_year_range()
     if not first <= day.year <= last:
