@@ -76,7 +76,9 @@ class WordsMixin:
 
 
 class DeskAccessAttemptAdmin(WordsMixin, axes_admin.AccessAttemptAdmin):
-    pass
+    @admin.display(description=gettext_lazy("Status"))  # axes' column has no translated header
+    def status(self, obj):
+        return super().status(obj)
 
 
 class DeskAccessLogAdmin(WordsMixin, axes_admin.AccessLogAdmin):

@@ -77,3 +77,19 @@ def test_a_past_version_page_is_titled_by_the_models_own_name(admin_client):
     assert page.status_code == 200 and "Historical" not in text
     with translation.override("zh-hans"):
         assert str(HandoverItem._meta.verbose_name_plural) in text
+
+
+def test_a_failed_attempts_pages_have_no_english(admin_client):
+    from axes.models import AccessAttempt
+
+    from tests.crawl import ALLOWED_WORDS, Vocabulary, check_strings, visible_text
+
+    attempt = AccessAttempt.objects.create(username="clerk", ip_address="10.0.0.8", user_agent="<unknown>",
+                                           http_accept="<unknown>", path_info="<unknown>", attempt_time=timezone.now(),
+                                           get_data="", post_data="", failures_since_start=2)
+    vocab = Vocabulary(allowed=ALLOWED_WORDS | {"admin", "clerk"})
+    for url in ("/axes/accessattempt/", f"/axes/accessattempt/{attempt.pk}/change/"):
+        page = admin_client.get(url, **ZH).content.decode()
+        found = check_strings(visible_text(page), url=url, vocab=vocab, chinese=True)
+        assert not found, found
+    assert "清理已过期的登录尝试" in admin_client.get("/axes/accessattempt/", **ZH).content.decode()
