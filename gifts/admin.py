@@ -186,7 +186,8 @@ class GiftCampaignAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("owning department"), ordering="owner_department")
     def owner(self, obj):
-        name = getattr(obj, "owner_name", None)
+        # a past version (the history page) is not loaded through get_queryset: its department by name too
+        name = obj.owner_name if hasattr(obj, "owner_name") else selectors.department_name(obj.owner_department)
         return name or obj.owner_department or "—"
 
     form = CampaignAdminForm

@@ -53,6 +53,14 @@ def campaigns_with_owner_name(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(owner_name=Subquery(names))
 
 
+def department_name(code: str) -> str:
+    """One department's name ("" for none or without the complaints app)."""
+    department = _departments()
+    if department is None or not code:
+        return ""
+    return department.objects.filter(code=code).values_list("name", flat=True).first() or ""
+
+
 def campaign_rule(campaign: GiftCampaign) -> rules.CampaignRule:
     return rules.CampaignRule(campaign.code, campaign.side, campaign.starts_on, campaign.ends_on,
                               tuple(campaign.categories or ()), campaign.min_spend)

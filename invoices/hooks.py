@@ -52,7 +52,8 @@ class ReceiptInvoicesInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("issued at"))
     def invoice_issued_at(self, obj):
-        return obj.invoice.issued_at
+        # a read-only callable's datetime is printed as str() (UTC, microseconds): shown as the admin's columns are
+        return admin.utils.display_for_value(obj.invoice.issued_at, "—")
 
 
 class InvoiceScan:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
+from . import admin_auth, admin_axes, selectors, services
 from .admin_tools import ReadOnlyInline
 from .errors import DomainError
 from .forms import HandoverWriteForm
@@ -180,3 +180,8 @@ class SchedulerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Django's user and group pages and django-axes' records, re-registered in words (issue 15).
+admin_auth.register(admin.site)
+admin_axes.register(admin.site)

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
@@ -9,6 +10,19 @@ class DeskAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "servicedesk.admin_site.DeskAdminSite"
+
+
+class DeskAxesConfig(AxesAppConfig):
+    """django-axes (login throttling), named in words on the desk; its records named in store time."""
+
+    default = False
+    verbose_name = _("Sign-in security")
+
+    def ready(self):
+        super().ready()
+        from .admin_axes import install_names
+
+        install_names()
 
 
 class ServicedeskConfig(AppConfig):

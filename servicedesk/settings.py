@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "axes",
+    "servicedesk.apps.DeskAxesConfig",  # django-axes, with a name in words
     "csp",
     *DESK_APPS,
 ]

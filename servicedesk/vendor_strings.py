@@ -18,4 +18,6 @@ VENDOR_STRINGS = [
     _("Access lock out"), _("Attempt Time"), _("Locked Out"), _("Logout Time"), _("User Agent"), _("IP Address"),
     _("HTTP Accept"), _("Meta Data"), _("Path"), _("Failed Logins"), _("Expires At"), _("GET Data"),
     _("POST Data"), _("Form Data"), _("Attempt Remaining"), _("Username"),
+    # django-axes: a failed attempt's expiry when none is set, its list's clean-up action
+    _("Not set"), _("Clean up expired attempts"),
 ]

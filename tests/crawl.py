@@ -96,6 +96,8 @@ WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*(?:-[A-Za-z_]+)*(?![A-Za-
 CODE = re.compile(r"[A-Za-z0-9_\-/.#]*\d[A-Za-z0-9_\-/.#]*")
 # A prefixed reference (`dept:D-MBR-…`, `card:8800…`, `birthday:8800…:2026`) is an identifier, like a number.
 REFERENCE = re.compile(r"(?<![A-Za-z0-9_])[a-z_][a-z_\-]*(?::[A-Za-z0-9_\-.]+)+")
+# An e-mail address (a user's, a supplier's) is data typed as such, not words: it is read as one token.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 JSON_BLOB = re.compile(r"[{\[]\s*[\"'{\[]|\{\s*\}|\[\s*\]")
 FLOAT_ARTEFACT = re.compile(r"(?<![\d.])\d+\.\d{5,}(?![\d.])|(?<![\w.])\d+(?:\.\d+)?e[-+]?\d+\b")
 UTC_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\+00:?00|Z\b)|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\bUTC\b")
@@ -161,7 +163,8 @@ def check_strings(strings: list[str], *, url: str, vocab: Vocabulary, chinese: b
         for rx, kind in ((JSON_BLOB, "json"), (FLOAT_ARTEFACT, "float"), (UTC_TIME, "utc")):
             for m in rx.finditer(text):
                 found.append(Finding(kind, m.group(), url, ctx))
-        stripped = REFERENCE.sub(lambda m: " " if re.search(r"\d", m.group()) else m.group(), RULE_ID.sub(" ", text))
+        stripped = RULE_ID.sub(" ", EMAIL.sub(" ", text))
+        stripped = REFERENCE.sub(lambda m: " " if re.search(r"\d", m.group()) else m.group(), stripped)
         stripped = CODE.sub(" ", stripped)
         for word in WORD.findall(stripped):
             if word in vocab.choices and word not in vocab.allowed:

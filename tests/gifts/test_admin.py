@@ -233,3 +233,18 @@ def test_counter_scan_is_bounded_whatever_the_campaigns_and_lines(client, clerk,
     with django_assert_max_num_queries(20):
         page = c.get(url, {"side": "dept", "code": receipt.number})
     assert page.content.decode().count('class="desk-card gift-campaign"') == 6
+
+
+def test_a_past_version_names_its_owning_department(db):
+    """Issue 15: the history page's old campaign (not loaded through the admin's queryset) shows 服装部, not
+    the department's code."""
+    from django.contrib import admin
+
+    from gifts.models import GiftCampaign
+    from tests.factories.complaints import DepartmentFactory
+    from tests.factories.gifts import GiftCampaignFactory
+
+    DepartmentFactory(code="clothing", name="服装部")
+    campaign = GiftCampaignFactory(owner_department="clothing")
+    old = campaign.history.first().instance
+    assert admin.site.get_model_admin(GiftCampaign).owner(old) == "服装部"

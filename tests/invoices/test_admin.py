@@ -122,6 +122,7 @@ def test_receipt_page_shows_its_invoices(client, clerk, book):
     services.invoice_issue(receipts=[("dept", receipt.number)], buyer="张伟", user=clerk)
     page = logged(client, clerk).get(reverse("admin:receipts_receipt_change", args=[receipt.pk]))
     assert page.status_code == 200 and "04400001" in page.content.decode()
+    assert "+00:00" not in page.content.decode()  # the issue time in store time, as the admin shows times
 
 
 def test_book_receive_page_and_range_correction(client, user_in_role, supervisor):
