@@ -253,7 +253,9 @@ def invoice_preview(*, receipts: list[tuple[str, str]], buyer: str, user, tax_id
                                     user=user, now=now)
             result = {"number": invoice.number, "book": invoice.book.code, "amount": invoice.amount,
                       "buyer": invoice.buyer, "tax_id": invoice.tax_id, "remarks": invoice.remarks,
-                      "receipts": [(p.receipt.side, p.receipt.number, p.amount) for p in invoice.receipt_parts.all()]}
+                      # the side by its label (百货 / 超市): the counter page shows the preview as it is
+                      "receipts": [(p.receipt.get_side_display(), p.receipt.number, p.amount)
+                                   for p in invoice.receipt_parts.all()]}
             raise _Preview
     except _Preview:
         pass

@@ -221,6 +221,7 @@ class ReturnRequestAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             "lookup": lookup, "receipt": receipt, "form": form,
             "receipt_lines": list(receipt.lines.all()) if receipt else [],
             "quote_url": reverse("returns-api:returnrequest-quote"),
+            "approval_levels": ApprovalLevel.choices,  # the live quote names the approver by its label
         }
         return TemplateResponse(request, "returns/counter.html", context)
 

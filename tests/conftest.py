@@ -174,8 +174,36 @@ def logout(page):
 
 @pytest.fixture
 def screenshot(page):
+    """Saves the page as it looks under tests/artifacts/ and reads it as a person would (issue 15): the live
+    page — text JavaScript drew and the messages a POST left included, which the words crawl of server pages
+    cannot see — is held to the crawl's checks (no English in a Chinese page, no raw code, JSON or UTC time)."""
+    vocabulary = []
+
     def do(name: str):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        if not vocabulary:
+            from tests.crawl import Vocabulary
+
+            vocabulary.append(Vocabulary.from_database())  # once a test: the rows the flow made are words too
+        findings = words_on_page(page, vocabulary[0])
+        assert not findings, f"{name} ({page.url}): " + "; ".join(findings)
 
     return do
+
+
+def words_on_page(page, vocabulary) -> list[str]:
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from tests.crawl import check_strings, visible_text
+    from tests.test_zh_crawl import _known
+
+    chinese = (page.evaluate("document.documentElement.lang") or "").lower().startswith("zh")
+    try:
+        name = resolve(urlsplit(page.url).path).view_name
+    except Resolver404:
+        name = ""
+    found = check_strings(visible_text(page.content()), url=page.url, vocab=vocabulary, chinese=chinese)
+    return [f"{f.kind} {f.token!r} in {f.context!r}" for f in found if not _known(f.kind, f.token, name)]

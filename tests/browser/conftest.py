@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, words_on_page
+from tests.crawl import Vocabulary
 
 WIDTHS = (1366, 1024)
 HEIGHT = 768
@@ -74,5 +75,10 @@ def layout_check(page):
         if phones_masked:
             text = page.inner_text("body")
             assert not FULL_PHONE.search(text), (name, FULL_PHONE.findall(text))
+        if not vocabulary:
+            vocabulary.append(Vocabulary.from_database())
+        findings = words_on_page(page, vocabulary[0])  # read as a person would (tests/conftest.py screenshot)
+        assert not findings, f"{name} ({page.url}): " + "; ".join(findings)
 
+    vocabulary = []
     return check
