@@ -295,9 +295,10 @@ def card_current(*, card: Card) -> Card:
     return card
 
 
-def member_year_spend(*, member: Member, year: int) -> Decimal:
-    """R-VIP-4: the member's purchases in a calendar year, over all their cards."""
-    numbers = list(member.cards.values_list("card_number", flat=True))
+def member_year_spend(*, member: Member, year: int, card_numbers: list[str] | None = None) -> Decimal:
+    """R-VIP-4: the member's purchases in a calendar year, over all their cards (`card_numbers`: the member's
+    card numbers when the caller already has them)."""
+    numbers = card_numbers if card_numbers is not None else list(member.cards.values_list("card_number", flat=True))
     total = Receipt.objects.filter(
         card_number__in=numbers, business_date__gte=dt.date(year, 1, 1), business_date__lte=dt.date(year, 12, 31)
     ).aggregate(s=Sum("total"))["s"]

@@ -149,6 +149,8 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
             results = selectors.members_search(term=term)
             if len(results) == 1:
                 card = results[0]
+                # the address bar shows the card's own address (desk.js), so reload and Back open the card
+                request.desk_address = request.path + f"?card={card.card_number}"
         context = {**self.admin_site.each_context(request), "title": _("Member 360"), "opts": self.opts, "q": term,
                    "results": results, "card": card}
         if card is not None:
@@ -158,7 +160,7 @@ class CardAdmin(LargeTableAdminMixin, SimpleHistoryAdmin):
     def _member360_context(self, request, card: Card) -> dict:
         member = card.member
         numbers = list(member.cards.values_list("card_number", flat=True))
-        year_spend = selectors.member_year_spend(member=member, year=timezone.localdate().year)
+        year_spend = selectors.member_year_spend(member=member, year=timezone.localdate().year, card_numbers=numbers)
         receipts = list(Receipt.objects.filter(card_number__in=numbers).select_related("points").order_by("-rung_at")[:10])
         ledger = selectors.ledger_for_card(card=card, limit=MEMBER_360_LEDGER_ROWS)
         user = request.user
