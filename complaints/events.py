@@ -15,7 +15,7 @@ def complaint_event(*, complaint: Complaint, type: str, user=None, from_status: 
 def complaint_escalated_events(*, rows: list[tuple[Complaint, int, int]]) -> None:
     """Escalations are written in bulk: (complaint, from level, to level)."""
     ComplaintEvent.objects.bulk_create([
-        ComplaintEvent(complaint=c, type=ComplaintEventType.ESCALATED, from_status=c.status, to_status=c.status,
+        ComplaintEvent(complaint_id=c.pk, type=ComplaintEventType.ESCALATED, from_status=c.status, to_status=c.status,
                        parameters={"from_level": old, "to_level": new, "due_at": c.due_at.isoformat() if c.due_at else None})
         for c, old, new in rows
     ])

@@ -137,6 +137,7 @@ def notifications_send_bulk(drafts: Iterable[NotificationDraft], *, chunk: int =
     (notifications_email_digest)."""
     new: list[Notification] = []
     drafts = list(drafts)
+    recipient_field = Notification._meta.get_field("recipient")
     for start in range(0, len(drafts), chunk):
         part = drafts[start:start + chunk]
         keyed = [d for d in part if d.key]
@@ -152,7 +153,11 @@ def notifications_send_bulk(drafts: Iterable[NotificationDraft], *, chunk: int =
                 continue
             if d.key:
                 stored.add(pair)  # the same draft twice in one call: once
-            rows.append(Notification(recipient=d.recipient, title=d.title[:200], body=d.body, url=d.url, key=d.key))
+            # the id, not the user, through the constructor (the related descriptor costs per row); the user
+            # is kept in the field's cache for the digest that follows
+            note = Notification(recipient_id=d.recipient.pk, title=d.title[:200], body=d.body, url=d.url, key=d.key)
+            recipient_field.set_cached_value(note, d.recipient)
+            rows.append(note)
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         new += rows
     return new
