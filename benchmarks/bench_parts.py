@@ -129,7 +129,9 @@ def _median_ms(fn, runs: int = 5) -> tuple[float, int]:
 
 def admin_lists() -> None:
     """The desk's ledger list (servicedesk.admin_tools.LargeTableAdminMixin) next to a stock ModelAdmin of
-    the same model, columns and search fields, first page / a deep page / a card-number search."""
+    the same model, columns and search fields: the first page, the deep page performance.md measures
+    (`?p=5000`), the middle of the list, a card-number search. The goal (≤ 50 ms) is the issue's three:
+    first, deep and search; the middle page is printed beside them (README decision 53)."""
     from django.contrib import admin
     from django.test import RequestFactory
 
@@ -139,7 +141,8 @@ def admin_lists() -> None:
 
     user = StaffUserFactory(role="desk_supervisor", username=f"benchadm{time.time_ns()}")
     rows = PointsEntry.objects.count()
-    deep = max(2, rows // 50 // 2)  # the middle of the list (offset rows/2)
+    deep = min(5000, max(2, rows // 50))  # performance.md's deep OFFSET page
+    middle = max(2, rows // 50 // 2)  # the middle of the list (offset rows/2)
     card = Card.objects.order_by("-id").values_list("card_number", flat=True).first()
 
     class StockPointsEntryAdmin(admin.ModelAdmin):
@@ -164,14 +167,18 @@ def admin_lists() -> None:
             assert response.status_code == 200
         return run
 
-    pages = {"first": {}, "deep": {"p": str(deep)}, "search": {"q": card}}
+    pages = {"first": {}, "deep": {"p": str(deep)}, "search": {"q": card}, "middle": {"p": str(middle)}}
     desk_ms = {k: _median_ms(page(desk, q)) for k, q in pages.items()}
     stock_ms = {k: _median_ms(page(stock, q), runs=3) for k, q in pages.items()}
-    emit(workload=f"admin ledger list at {rows:,} rows: first / deep (?p={deep:,}) / card search (ms)",
-         product=" / ".join(f"{desk_ms[k][0]:.0f}" for k in pages),
-         reference="stock admin: " + " / ".join(f"{stock_ms[k][0]:.0f}" for k in pages),
-         ratio=" / ".join(f"{stock_ms[k][0] / desk_ms[k][0]:.0f}× faster" for k in pages),
-         goal="≤ 50 ms each", met=all(desk_ms[k][0] <= 50 for k in pages))
+    emit(workload=f"admin ledger list at {rows:,} rows: first / deep (?p={deep:,}) / card search (ms); "
+                  f"[the middle, ?p={middle:,}]",
+         product=" / ".join(f"{desk_ms[k][0]:.0f}" for k in pages if k != "middle") + f"; [{desk_ms['middle'][0]:.0f}]",
+         reference="stock admin: " + " / ".join(f"{stock_ms[k][0]:.0f}" for k in pages if k != "middle")
+                   + f"; [{stock_ms['middle'][0]:.0f}]",
+         ratio=" / ".join(f"{stock_ms[k][0] / desk_ms[k][0]:.0f}× faster" for k in pages if k != "middle")
+               + f"; [{stock_ms['middle'][0] / desk_ms['middle'][0]:.0f}×]",
+         goal="≤ 50 ms each (first, deep, search)",
+         met=all(desk_ms[k][0] <= 50 for k in ("first", "deep", "search")))
 
 
 def member_360() -> None:

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 ESTIMATE_ABOVE = 100_000  # rows; below this an exact count is cheap enough
@@ -60,6 +63,18 @@ class EstimatedCountPaginator(Paginator):
         return self._get_page(qs.filter(pk__in=keys), number, self)
 
 
+class QuickLinkChangeList(ChangeList):
+    """A row's link reversed once per page, each row's key put in (a reverse() per row is ~0.1 ms)."""
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_result_url"):
+            url = reverse("admin:%s_%s_change" % (self.opts.app_label, self.opts.model_name), args=("0",),
+                          current_app=self.model_admin.admin_site.name)
+            self._result_url = url.rpartition("/0/")
+        head, _zero, tail = self._result_url
+        return f"{head}/{quote(getattr(result, self.pk_attname))}/{tail}"
+
+
 class LargeTableAdminMixin:
     """Use on ModelAdmins of tables that grow without bound.
 
@@ -71,6 +86,9 @@ class LargeTableAdminMixin:
     show_full_result_count = False
     list_per_page = 50  # rendering costs ~1 ms a row; 50 rows fill a counter screen
     exact_search_fields: tuple[str, ...] = ()
+
+    def get_changelist(self, request, **kwargs):
+        return QuickLinkChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

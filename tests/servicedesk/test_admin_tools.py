@@ -42,3 +42,21 @@ def test_counts_are_exact_when_small_and_estimated_when_big(monkeypatch):
     monkeypatch.setattr(admin_tools, "ESTIMATE_ABOVE", 0)
     estimate = EstimatedCountPaginator(Receipt.objects.filter(side="dept"), 5).count
     assert isinstance(estimate, int) and estimate >= 1  # the planner's guess, not a COUNT(*)
+
+
+def test_a_big_lists_row_links_are_the_admins_own_change_urls(admin_client):
+    """QuickLinkChangeList reverses a row's link once per page: every row still links to its own page."""
+    from django.urls import reverse
+
+    from servicedesk.admin_tools import QuickLinkChangeList
+
+    receipts = ReceiptFactory.create_batch(3)
+    model_admin = admin.site._registry[Receipt]
+    request = RequestFactory().get("/")
+    request.user = admin_client.get("/").wsgi_request.user
+    changelist = model_admin.get_changelist_instance(request)
+    assert isinstance(changelist, QuickLinkChangeList)
+    for receipt in receipts:
+        assert changelist.url_for_result(receipt) == reverse("admin:receipts_receipt_change", args=[receipt.pk])
+    page = admin_client.get(reverse("admin:receipts_receipt_changelist")).content.decode()
+    assert all(f'href="{reverse("admin:receipts_receipt_change", args=[r.pk])}"' in page for r in receipts)
