@@ -1,0 +1,48 @@
+"""How the members tables are stored on PostgreSQL (issue 16): the ledger writes only the indexes it reads
+through, and the cards table keeps room on each page for balance updates (HOT updates)."""
+
+import pytest
+from django.db import connection
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def indexes(table: str) -> dict[str, str]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return dict(cur.fetchall())
+
+
+def test_the_ledger_has_no_index_its_composite_or_plain_reference_index_already_serves():
+    ledger = indexes("members_pointsentry")
+    assert "entry_card_recent" in ledger  # (card_id, id DESC): every card lookup and the foreign-key checks
+    assert not [name for name, sql in ledger.items() if sql.endswith("(card_id)")]
+    reference = [sql for sql in ledger.values() if "(reference" in sql]
+    assert len(reference) == 1 and "pattern_ops" not in reference[0]
+
+
+def test_the_cards_table_keeps_a_fifth_of_each_page_for_balance_updates():
+    with connection.cursor() as cur:
+        cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'members_card'")
+        assert "fillfactor=80" in (cur.fetchone()[0] or [])
+
+
+def test_a_balance_update_on_a_filled_page_stays_on_its_page():
+    """With the page filled as far as the table lets it (200 cards fill several pages), a balance update
+    still finds room beside the row — at fillfactor 100 it would move to another page, through every index."""
+    from members.choices import EntryKind, Wallet
+    from members.services import _ledger_move
+    from tests.factories.members import CardFactory
+
+    CardFactory.create_batch(200)
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, ctid FROM members_card ORDER BY ctid LIMIT 1")
+        card_id, ctid = cur.fetchone()
+        cur.execute("SELECT count(*) FROM members_card WHERE (ctid::text::point)[0] = %s",
+                    [int(ctid.strip("()").split(",")[0])])
+        assert cur.fetchone()[0] > 10  # the first page is a filled one
+        _ledger_move(card_id=card_id, wallet=Wallet.DEPT, kind=EntryKind.ADJUST, delta=10, refuse_code="test",
+                     reason="fillfactor")  # the balance update every receipt makes, with its ledger line
+        cur.execute("SELECT ctid FROM members_card WHERE id = %s", [card_id])
+        moved_to = cur.fetchone()[0]
+    assert moved_to.strip("()").split(",")[0] == ctid.strip("()").split(",")[0]
