@@ -18,6 +18,8 @@ Why these values (issue 16, a 2-core machine with PostgreSQL on the same box):
   token and policy cache in the middle of the till traffic (seen in the benchmark).
 - keep-alive: each till stays on the worker that accepted its connection. Two busy tills on one worker
   share that process's one core (the GIL): the benchmark prints how many workers served its two clients.
+- post_worker_init: each worker loads every view, then freezes what it loaded out of the garbage
+  collector's walks and collects less often (servicedesk/runtime.py; WEB_GC_THRESHOLD).
 """
 
 import multiprocessing
@@ -45,3 +47,10 @@ errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 reload = os.environ.get("WEB_RELOAD", "0") == "1"  # development only (make run)
 proc_name = "servicedesk-web"
+
+
+def post_worker_init(worker):
+    """The worker has loaded the site: freeze it out of the garbage collector's walks (servicedesk/runtime.py)."""
+    from servicedesk.runtime import settle_process
+
+    settle_process()

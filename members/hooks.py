@@ -11,10 +11,12 @@ registered from MembersConfig.ready():
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod, ReceiptSource
+from receipts.rows import row_maker
 from receipts.sql import rows_insert
 from servicedesk.errors import RuleViolation
 from servicedesk.extensions import RefundContext, RefundItem
@@ -24,6 +26,12 @@ from . import rules, selectors, services
 from .models import ReceiptPoints
 
 LINE_KEYS = ("line_no", "counter", "category", "list_price", "unit_price", "quantity", "bulk_discount", "fresh")
+
+
+@cache
+def _receipt_points_maker():
+    return row_maker(ReceiptPoints, ("receipt", "card", "wallet", "points", "birthday_multiplier", "policy_id",
+                                     "explanation", "created_at"))
 
 
 class MembersCardLookup:
@@ -96,6 +104,7 @@ class MembersOnReceipt:
         one card update and one insert each of ledger lines and receipt points for the whole list
         (services.receipts_card_settle_many; anything unusual there makes the caller settle one by one)."""
         rows, settle, answers = [], [], []
+        make = _receipt_points_maker()
         for receipt, card in items:
             points, explanation, multiplier, policy_id = 0, {}, 1, None
             if card is None and receipt.card_number:
@@ -103,9 +112,7 @@ class MembersOnReceipt:
             elif card is not None:
                 points, explanation, multiplier, policy_id = self._points(receipt=receipt, card=card, now=now)
                 settle.append((receipt, card, points))
-            rows.append(ReceiptPoints(receipt=receipt, card=card, wallet=receipt.side, points=points,
-                                      birthday_multiplier=multiplier, policy_id=policy_id, explanation=explanation,
-                                      created_at=now))
+            rows.append(make(receipt, card, receipt.side, points, multiplier, policy_id, explanation, now))
         settled = iter(services.receipts_card_settle_many(items=settle, user=user, now=now))
         for (_receipt, card), row in zip(items, rows, strict=True):
             if card is None:

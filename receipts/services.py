@@ -12,9 +12,11 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
+from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import QuerySet
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,8 @@ from servicedesk.periods import period_guard
 
 from .choices import ReceiptSource
 from .models import Receipt, ReceiptLine
-from .sql import ROWSET_FROM, deferred_execute, rows_insert, rowset_columns, rowset_param, write_behind
+from .rows import row_maker
+from .sql import ROWSET_FROM, deferred_execute, field_readers, rows_insert, rowset_columns, rowset_param, write_behind
 
 # How far ahead of the server a till's clock may run before its receipt is refused (not a business number).
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
@@ -151,22 +154,29 @@ _INSERT_FIELDS = ("side", "number", "rung_at", "business_date", "card_number", "
                   "body_hash", "response", "created_at")
 
 
+@cache
+def _receipt_maker():
+    return row_maker(Receipt, _INSERT_FIELDS)
+
+
+def _receipt_row(data: dict, *, source: str, body_hash: str, now: dt.datetime) -> Receipt:
+    """The unsaved receipt of a checked posted body (its answer is written once the hooks have run)."""
+    return _receipt_maker()(data["side"], data["number"], data["rung_at"],
+                            timezone.localdate(data["rung_at"], _store_tz()), (data.get("card_number") or "").strip(),
+                            data["payment_method"], data["total"], source, body_hash, {}, now)
+
+
 def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime) -> Receipt | None:
     """INSERT … ON CONFLICT (side, number) DO NOTHING RETURNING id (PostgreSQL and SQLite ≥ 3.35 alike): the
     new receipt, or None when that side + number is already stored. On PostgreSQL a concurrent insert of
     the same receipt waits for the other transaction and then answers None, so no savepoint is needed."""
-    receipt = Receipt(
-        side=data["side"], number=data["number"], rung_at=data["rung_at"],
-        business_date=timezone.localdate(data["rung_at"], _store_tz()), card_number=(data.get("card_number") or "").strip(),
-        payment_method=data["payment_method"], total=data["total"], source=source, body_hash=body_hash,
-        response={}, created_at=now,
-    )
+    receipt = _receipt_row(data, source=source, body_hash=body_hash, now=now)
     meta = Receipt._meta
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself (receipts/sql.py)
     quote = conn.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    params = [f.get_db_prep_save(getattr(receipt, f.attname), conn) for f in fields]
+    params = [read(receipt) for read in field_readers(fields, pre_save=False)]
     sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
            f"ON CONFLICT ({quote('side')}, {quote('number')}) DO NOTHING RETURNING {quote('id')}")
     with connection.cursor() as cursor:
@@ -180,16 +190,36 @@ def _receipt_insert(*, data: dict, source: str, body_hash: str, now: dt.datetime
     return receipt
 
 
-def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now: dt.datetime, user) -> dict:
-    """The lines, every hook's on_stored and the stored answer; inside the ingest transaction."""
-    lines = [ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
-             for line in data["lines"]]
-    rows_insert(ReceiptLine, lines)
-    # The hooks read `receipt.lines.all()`: hand them the lines just written, as prefetch_related would.
-    cached = QuerySet(ReceiptLine)  # never run: no filter to build
+@cache
+def _line_maker():
+    return row_maker(ReceiptLine, ("receipt", *LINE_FIELDS))
+
+
+def _lines_of(receipt: Receipt, data: dict) -> list[ReceiptLine]:
+    """The receipt's posted lines as unsaved rows (an absent description is blank, an absent flag false)."""
+    make = _line_maker()
+    return [make(receipt, *[line.get(key, "" if key == "description" else False) for key in LINE_FIELDS])
+            for line in data["lines"]]
+
+
+# The query of the lines' cached queryset below: never run (nor changed: a filter or .all() copies it), so
+# one for all (issue 16: a Query built a receipt was 500 a batch).
+_UNRUN_LINES = Query(ReceiptLine)
+
+
+def _hand_lines(receipt: Receipt, lines: list) -> None:
+    """The hooks read `receipt.lines.all()`: hand them the lines just written, as prefetch_related would."""
+    cached = QuerySet(ReceiptLine, query=_UNRUN_LINES)
     cached._result_cache = sorted(lines, key=lambda line: line.line_no)
     cached._prefetch_done = True
     receipt._prefetched_objects_cache = {"lines": cached}
+
+
+def _receipt_store_rest(*, receipt: Receipt, data: dict, card, source: str, now: dt.datetime, user) -> dict:
+    """The lines, every hook's on_stored and the stored answer; inside the ingest transaction."""
+    lines = _lines_of(receipt, data)
+    rows_insert(ReceiptLine, lines)
+    _hand_lines(receipt, lines)
     body = receipt_answer_base(receipt=receipt)
     for hook in extensions.receipt_hooks:
         body.update(hook.on_stored(receipt=receipt, card=card, source=source, now=now, user=user) or {})
@@ -273,20 +303,14 @@ def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:
                   if (item[1]["side"], item[1]["number"]) in receipts]
         # stored meanwhile (or before): answered as a repost once the set is committed
         alone += [item for item in fresh if (item[1]["side"], item[1]["number"]) not in receipts]
-        lines = [
-            ReceiptLine(receipt=receipt, **{key: line.get(key, "" if key == "description" else False) for key in LINE_FIELDS})
-            for (_i, data, _c, _h), receipt in stored for line in data["lines"]
-        ]
+        lines = [line for (_i, data, _c, _h), receipt in stored for line in _lines_of(receipt, data)]
         rows_insert(ReceiptLine, lines)
         by_receipt: dict = {}
         for line in lines:
             by_receipt.setdefault(line.receipt_id, []).append(line)
         bodies = []
         for _item, receipt in stored:
-            cached = QuerySet(ReceiptLine)  # what prefetch_related leaves (no filter to build: it is never run)
-            cached._result_cache = sorted(by_receipt.get(receipt.pk, []), key=lambda line: line.line_no)
-            cached._prefetch_done = True
-            receipt._prefetched_objects_cache = {"lines": cached}
+            _hand_lines(receipt, by_receipt.get(receipt.pk, []))
             bodies.append(receipt_answer_base(receipt=receipt))
         items = [(receipt, item[2]) for item, receipt in stored]
         for hook in hooks:
@@ -309,16 +333,12 @@ def _receipts_insert_many(items, *, source: str, now: dt.datetime) -> dict:
     meta = Receipt._meta
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     quote = connection.ops.quote_name
+    readers = field_readers(fields, pre_save=False)  # created_at is the ingest's `now`, as the single path
     built, rows = [], []
     for _i, data, _card, body_hash in items:
-        receipt = Receipt(
-            side=data["side"], number=data["number"], rung_at=data["rung_at"],
-            business_date=timezone.localdate(data["rung_at"], _store_tz()), card_number=(data.get("card_number") or "").strip(),
-            payment_method=data["payment_method"], total=data["total"], source=source, body_hash=body_hash,
-            response={}, created_at=now,
-        )
+        receipt = _receipt_row(data, source=source, body_hash=body_hash, now=now)
         built.append(receipt)
-        rows.append([f.get_db_prep_save(getattr(receipt, f.attname), connection) for f in fields])
+        rows.append([read(receipt) for read in readers])
     if connection.vendor == "postgresql" and len(built) >= ROWSET_FROM:  # one JSON parameter (receipts/sql.py)
         source_rows = f"SELECT {rowset_columns(fields)} FROM jsonb_array_elements(%s::jsonb) AS r"  # noqa: S608
         params = [rowset_param(rows)]

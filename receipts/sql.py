@@ -17,8 +17,9 @@ import json
 import threading
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from psycopg.types.json import Jsonb
 
 _COLUMNS: dict = {}
@@ -113,13 +114,76 @@ def rowset_columns(fields, alias: str = "r") -> str:
     return ", ".join(rowset_values(fields, alias))
 
 
+# The stock field types whose database value on PostgreSQL is the attribute's own value when it already has
+# the type below (their get_db_prep_save: to_python of such a value is the value, and the PostgreSQL
+# adapt_*_value functions answer their argument).
+_PLAIN = {models.CharField: str, models.TextField: str, models.IntegerField: int, models.PositiveIntegerField: int,
+          models.PositiveSmallIntegerField: int, models.SmallIntegerField: int, models.BigIntegerField: int,
+          models.BooleanField: bool, models.DecimalField: Decimal, models.DateField: dt.date}
+
+
+def value_reader(field, conn, pre_save: bool = True):
+    """obj → the value `field.get_db_prep_save(field.pre_save(obj, True), conn)` gives (without pre_save: of the
+    attribute as it is), for PostgreSQL. A stock field holding a value of its own type (an aware datetime, a
+    key's int, a dict for JSON…) answers it without the four calls of the ORM's chain (issue 16: a batch's
+    106,000 calls, a fifth of its Python time); any other value, field or vendor goes through the field."""
+    attname = field.attname
+
+    def by_field(obj):
+        value = field.pre_save(obj, True) if pre_save else getattr(obj, attname)
+        return field.get_db_prep_save(value, conn)
+
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if conn.vendor != "postgresql" or (pre_save and auto):
+        return by_field
+    kind = type(field)
+    if kind is models.DateTimeField:
+        def read_datetime(obj):
+            value = getattr(obj, attname)
+            if value is None or (type(value) is dt.datetime and value.tzinfo is not None):
+                return value
+            return by_field(obj)  # naive, or not a datetime: the field warns or converts as it always did
+
+        return read_datetime
+    if kind is models.JSONField:
+        dumps = json.dumps if field.encoder is None else partial(json.dumps, cls=field.encoder)
+
+        def read_json(obj):  # what the PostgreSQL adapt_json_value makes of a plain dict or list
+            value = getattr(obj, attname)
+            return Jsonb(value, dumps=dumps) if type(value) in (dict, list) else by_field(obj)
+
+        return read_json
+    if kind in (models.ForeignKey, models.OneToOneField) and type(field.target_field) in (models.AutoField,
+                                                                                         models.BigAutoField):
+        plain = int
+    else:
+        plain = _PLAIN.get(kind)
+    if plain is None:
+        return by_field
+
+    def read(obj):
+        value = getattr(obj, attname)
+        return value if value is None or type(value) is plain else by_field(obj)
+
+    return read
+
+
+def field_readers(fields, pre_save: bool = True) -> list:
+    """value_reader of each field, once a process (and vendor)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    key = ("readers", conn.vendor, pre_save, tuple(fields))
+    if key not in _COLUMNS:
+        _COLUMNS[key] = [value_reader(f, conn, pre_save) for f in fields]
+    return _COLUMNS[key]
+
+
 def _rowset_head(model) -> tuple[str, list]:
     key = ("rowset", model)
     if key not in _COLUMNS:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
         _COLUMNS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-                         f"SELECT {rowset_columns(fields)} FROM jsonb_array_elements(%s::jsonb) AS r", fields)
+                         f"SELECT {rowset_columns(fields)} FROM jsonb_array_elements(%s::jsonb) AS r", field_readers(fields))
     return _COLUMNS[key]
 
 
@@ -131,9 +195,8 @@ def rows_insert(model, objs: list) -> None:
         return
     conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each field reads it, the proxy costs a lookup a read
     if conn.vendor == "postgresql" and len(objs) >= ROWSET_FROM:
-        head, fields = _rowset_head(model)
-        deferred_execute(head, [rowset_param([[f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
-                                              for obj in objs])])
+        head, readers = _rowset_head(model)
+        deferred_execute(head, [rowset_param([[read(obj) for read in readers] for obj in objs])])
         return
     head, fields = _insert_head(model)
     row = f"({', '.join(['%s'] * len(fields))})"

@@ -35,6 +35,9 @@ class ServicedeskConfig(AppConfig):
         from .api.fields import install_strict_json_types
 
         install_strict_json_types()  # API JSON values must have their schema type (issue 9)
+        from .pgtime import install as install_c_timestamps
+
+        install_c_timestamps()  # PostgreSQL timestamps parsed in C (issue 16)
         from .admin_display import install as install_admin_display
 
         install_admin_display()  # JSON fields read as words on admin pages (issue 15)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
@@ -36,3 +37,11 @@ def _setup(sender, **kwargs):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     if settings.CELERY_RESULT_BACKEND.startswith("file://"):
         Path(settings.CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+
+
+@worker_process_init.connect
+def _settle(**kwargs):
+    """Each pool process, once forked: the loaded site out of the garbage collector's walks (servicedesk/runtime.py)."""
+    from servicedesk.runtime import settle_process
+
+    settle_process()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from receipts.choices import PaymentMethod
 from receipts.models import Receipt
+from receipts.rows import row_maker
 from receipts.sql import ROWSET_FROM, rows_insert, rowset_param, rowset_values
 from servicedesk.errors import NotAllowed, RuleViolation
 from servicedesk.money import quantize
@@ -290,6 +292,14 @@ class _CardState:
     changed: bool = False
 
 
+@cache
+def _entry_makers():
+    """The batch's two kinds of ledger line: points earned, stored value spent (receipts/rows.py)."""
+    return (row_maker(PointsEntry, ("card_id", "wallet", "kind", "points", "balance_after", "reference", "receipt", "at")),
+            row_maker(PointsEntry, ("card_id", "wallet", "kind", "amount", "balance_after", "reference", "by", "receipt",
+                                    "at")))
+
+
 def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=None,
                               now: dt.datetime | None = None) -> list[CardSettled]:
     """The batch feed's receipt_card_settle for many receipts (issue 16), in their order, with one locking
@@ -314,6 +324,7 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
         states = {row[0]: _CardState(row[1], row[2], int(row[3]), int(row[4]), _db_money(row[5]), _db_money(row[6]),
                                      row[7]) for row in cursor.fetchall()}
     entries, settled, upgrades = [], [], []
+    earn, redeem = _entry_makers()
     last = {card.pk: n for n, (_r, card, _p) in enumerate(items)}  # each card's last receipt in the batch
     for n, (receipt, card, points) in enumerate(items):
         state = states.get(card.pk)
@@ -339,14 +350,12 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
                 state.dept += points
             else:
                 state.market += points
-            entries.append(PointsEntry(card_id=card.pk, wallet=receipt.side, kind=EntryKind.EARN, points=points,
-                                       balance_after=state.dept if receipt.side == Wallet.DEPT else state.market,
-                                       reference=reference, receipt=receipt, at=now))
+            entries.append(earn(card.pk, receipt.side, EntryKind.EARN, points,
+                                state.dept if receipt.side == Wallet.DEPT else state.market, reference, receipt, now))
         if spend > 0:
             state.stored -= spend
-            entries.append(PointsEntry(card_id=card.pk, wallet=Wallet.STORED_VALUE, kind=EntryKind.REDEEM,
-                                       amount=-spend, balance_after=state.stored, reference=reference, by=user,
-                                       receipt=receipt, at=now))
+            entries.append(redeem(card.pk, Wallet.STORED_VALUE, EntryKind.REDEEM, -spend, state.stored, reference,
+                                  user, receipt, now))
         settled.append(CardSettled(dept_points=state.dept, market_points=state.market, stored_value=state.stored))
     changed = [(pk, s) for pk, s in states.items() if s.changed]
     if changed and connection.vendor == "postgresql" and len(changed) >= ROWSET_FROM:  # one JSON parameter

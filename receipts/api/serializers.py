@@ -7,6 +7,8 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
@@ -170,11 +172,24 @@ def receipt_in_validated(data) -> dict | None:
         return None
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
+class DecodedJSONField(serializers.Field):
+    """A value of the decoded JSON body, taken as it is: the parser made it from JSON (servicedesk/api/parsers.py),
+    so DRF's JSONField, which encodes each value again to prove it can be, would only repeat the work (issue 16:
+    500 receipts a batch). Each item is then validated by ReceiptInSerializer."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class ReceiptBatchInSerializer(serializers.Serializer):
     """`POST /api/v1/receipts/batch/`: each item is validated on its own (ReceiptInSerializer), so one bad
     receipt is answered 400 in its place and never refuses the batch."""
 
-    receipts = serializers.ListField(child=serializers.JSONField(), allow_empty=True, max_length=BATCH_MAX)
+    receipts = serializers.ListField(child=DecodedJSONField(), allow_empty=True, max_length=BATCH_MAX)
 
 
 class ReceiptLineSerializer(serializers.ModelSerializer):
