@@ -357,18 +357,24 @@ class PointsEntry(models.Model):
     # looked up whole; on PostgreSQL migration 0009 drops its varchar_pattern_ops copy (no prefix search)
     reference = models.CharField(_("reference"), max_length=80, blank=True, db_index=True)
     reason = models.TextField(_("reason"), blank=True)
+    # receipt and by: indexed only where set (entry_receipt_set, entry_by_set): the rebate's 2M lines a year and
+    # every fed earn line have no user, the rebate's and the adjustments' no receipt (issue 16, migration 0011)
     receipt = models.ForeignKey("receipts.Receipt", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                verbose_name=_("receipt"))
+                                verbose_name=_("receipt"), db_index=False)
     meta = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
+                           related_name="+", verbose_name=_("by"), db_index=False)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("points ledger")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["card", "-id"], name="entry_card_recent")]
+        indexes = [
+            models.Index(fields=["card", "-id"], name="entry_card_recent"),
+            models.Index(fields=["receipt"], condition=Q(receipt__isnull=False), name="entry_receipt_set"),
+            models.Index(fields=["by"], condition=Q(by__isnull=False), name="entry_by_set"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="entry_balance_not_negative"),
             models.CheckConstraint(condition=Q(wallet="stored_value", points=0) | (~Q(wallet="stored_value") & Q(amount=0)),
