@@ -172,11 +172,12 @@ def receipt_in_validated(data) -> dict | None:
         return None
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
+@extend_schema_field(OpenApiTypes.ANY)  # as JSONField's: any item is accepted here and answered in its place
 class DecodedJSONField(serializers.Field):
     """A value of the decoded JSON body, taken as it is: the parser made it from JSON (servicedesk/api/parsers.py),
     so DRF's JSONField, which encodes each value again to prove it can be, would only repeat the work (issue 16:
-    500 receipts a batch). Each item is then validated by ReceiptInSerializer."""
+    500 receipts a batch). Each item is then validated by ReceiptInSerializer (a list or a string is answered
+    400 in its place, not for the whole batch — so the schema must not promise an object)."""
 
     def to_internal_value(self, data):
         return data
