@@ -10,7 +10,8 @@ in the same run (alternating where it matters), printed as one table:
 The machine's load average is printed with the table: on a shared machine absolute figures drop, the
 ratios to the references (run in the same minutes) are what to compare. Each export runs in a process
 of its own so its peak memory is its own; the rebate runs inside a transaction that is rolled back, so
-the data set stays reusable.
+the data set stays reusable. After the feed and at the end the written tables are vacuumed (`bench_parts.py
+settle`, what autovacuum does between busy hours), and the month is read once before the exports are timed.
 """
 
 from __future__ import annotations
