@@ -1,23 +1,23 @@
 """Celery tasks of the desk services: thin wrappers over services (idempotent)."""
 
-from celery import shared_task
+from servicedesk.celery import app
 
 from . import services
 
 
-@shared_task(name="desk.umbrellas_forfeit_due")
+@app.task(name="desk.umbrellas_forfeit_due")
 def umbrellas_forfeit_due() -> int:
     """R-DESK-3: keep the deposits of umbrellas past the policy's forfeit day."""
     return services.umbrellas_forfeit_due()
 
 
-@shared_task(name="desk.report_prepare_weekly")
+@app.task(name="desk.report_prepare_weekly")
 def report_prepare_weekly() -> str:
     """R-DESK-4: last week's report, and a notice to the desk supervisors."""
     return services.reports_prepare_due(kind="weekly").period
 
 
-@shared_task(name="desk.report_prepare_monthly")
+@app.task(name="desk.report_prepare_monthly")
 def report_prepare_monthly() -> str:
     """R-DESK-4: last month's report, and a notice to the desk supervisors."""
     return services.reports_prepare_due(kind="monthly").period

@@ -1,12 +1,13 @@
 """Celery tasks of members/: each loads what it needs and calls a service; all are idempotent."""
 
-from celery import shared_task
 from django.utils import timezone
+
+from servicedesk.celery import app
 
 from . import services
 
 
-@shared_task(name="members.annual_rebate_run")
+@app.task(name="members.annual_rebate_run")
 def annual_rebate_run_task(year: int | None = None) -> str:
     """R-RBT-1; beat runs it after close on 31 December (a run on another day settles nothing twice)."""
     today = timezone.localdate()
@@ -15,21 +16,21 @@ def annual_rebate_run_task(year: int | None = None) -> str:
     return services.annual_rebate_run(year=year or today.year).summary()
 
 
-@shared_task(name="members.birthday_greetings_send")
+@app.task(name="members.birthday_greetings_send")
 def birthday_greetings_send_task() -> int:
     return services.birthday_greetings_send(day=timezone.localdate())
 
 
-@shared_task(name="members.birthday_mailing_list_build")
+@app.task(name="members.birthday_mailing_list_build")
 def birthday_mailing_list_build_task() -> int:
     return services.birthday_mailing_list_build(today=timezone.localdate())
 
 
-@shared_task(name="members.upgrade_checks_run")
+@app.task(name="members.upgrade_checks_run")
 def upgrade_checks_run_task() -> int:
     return services.upgrade_checks_run(year=timezone.localdate().year)
 
 
-@shared_task(name="members.card_stock_check")
+@app.task(name="members.card_stock_check")
 def card_stock_check_task() -> bool:
     return services.card_stock_check(today=timezone.localdate())

@@ -1,11 +1,11 @@
 """Celery tasks of returns: load by id, call a service."""
 
-from celery import shared_task
+from servicedesk.celery import app
 
 from .models import ReturnRequest
 
 
-@shared_task(name="returns.return_approvers_notify", ignore_result=True)
+@app.task(name="returns.return_approvers_notify", ignore_result=True)
 def return_approvers_notify(return_request_id: int) -> int:
     from .services import return_approvers_notify as notify
 

@@ -5,11 +5,21 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-class DeskAdminConfig(admin_apps.AdminConfig):
-    """The Django admin, with the desk's own site as the default: every app registers on it."""
+class DeskAdminConfig(admin_apps.SimpleAdminConfig):
+    """The Django admin, with the desk's own site as the default: every app registers on it — when the site is
+    served (the URLconf) or checked, not in every process Django starts (servicedesk/admin_discovery.py)."""
 
     default = False
     default_site = "servicedesk.admin_site.DeskAdminSite"
+
+    def ready(self):
+        from django.core import checks
+
+        from .admin_discovery import discover_before_checks
+
+        # Registered before the admin's own checks (super().ready()), so it runs first.
+        checks.register(discover_before_checks, checks.Tags.admin)
+        super().ready()
 
 
 class DeskAxesConfig(AxesAppConfig):
@@ -47,9 +57,6 @@ class ServicedeskConfig(AppConfig):
         from .admin_tools import install_permitted_admin_links
 
         install_permitted_admin_links()  # read-only links only to pages the viewer may open (issue 15)
-        from .permission_labels import install as install_permission_labels
-
-        install_permission_labels()  # permissions read in the reader's language on user and group pages
         from .api import authentication
         from .roles import sync_roles_after_migrate
 

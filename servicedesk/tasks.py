@@ -2,14 +2,14 @@
 
 import socket
 
-from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
+from .celery import app
 from .models import SchedulerHeartbeat
 
 
-@shared_task(name="servicedesk.scheduler_heartbeat", ignore_result=True)
+@app.task(name="servicedesk.scheduler_heartbeat", ignore_result=True)
 def scheduler_heartbeat():
     """Sent by beat on a schedule and run by a worker: the dashboard shows when it last ran, so a
     stopped worker or beat is noticed at the desk, not at year-end rebate time."""

@@ -9,9 +9,12 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from servicedesk.admin_discovery import discover as discover_admin
 from servicedesk.api.errors import api_not_found
 from servicedesk.api.views import HealthView
 from servicedesk.plugins import app_modules
+
+discover_admin()  # every app's admin pages, registered where they are served (servicedesk/admin_discovery.py)
 
 
 def _app_api_urls():
