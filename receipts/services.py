@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from decimal import Decimal
 from functools import cache
 
@@ -33,6 +34,8 @@ from .sql import ROWSET_FROM, deferred_execute, field_readers, rows_insert, rows
 TILL_CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 LINE_FIELDS = ("line_no", "sku", "description", "counter", "category", "list_price", "unit_price", "quantity",
                "bulk_discount", "fresh")
+
+log = logging.getLogger(__name__)
 
 
 _store_tz = timezone.get_default_timezone  # the business date is the store's (cached: no per-request lookup)
@@ -263,10 +266,8 @@ def receipt_ingest_many(*, datas: list[dict], user=None, source: str = ReceiptSo
             existing = stored.get((datas[i]["side"], datas[i]["number"]))
             outcomes[i] = exc if existing is None else _outcome(lambda e=existing, d=datas[i]: _repost(e, receipt_body_hash(d)))
     if pending and all(hasattr(hook, "on_stored_many") for hook in hooks):
-        try:
-            pending = _ingest_set(pending=pending, outcomes=outcomes, hooks=hooks, source=source, now=now, user=user)
-        except (DomainError, extensions.BatchFallback, OperationalError):
-            pass  # rolled back: every pending receipt is stored alone below
+        pending = _ingest_set_or_split(pending=pending, outcomes=outcomes, hooks=hooks, source=source, now=now,
+                                       user=user)
     for i, data, _card, _hash in pending:
         outcomes[i] = _outcome(lambda d=data: receipt_ingest(data=d, user=user, source=source, now=now, cards=cards))
     for i in later:
@@ -284,6 +285,35 @@ def _outcome(call):
 def _receipts_stored(datas: list[dict]) -> dict:
     numbers = {d["number"] for d in datas}
     return {(r.side, r.number): r for r in Receipt.objects.filter(number__in=numbers)}
+
+
+SET_ATTEMPTS = 3  # a set retried without the cards a hook named, at most this often, before all go alone
+
+
+def _ingest_set_or_split(*, pending, outcomes, hooks, source, now, user) -> list:
+    """The set, and what it leaves to the single path, in the batch's order. A hook that names the cards it
+    cannot settle set-based (BatchFallback.cards: an upgrade due mid-batch, a year spend to sum, a refusal)
+    has the set rolled back and retried without those cards' receipts, which then go alone — their answers
+    depend only on their own card, so storing them after the others answers each as posted alone. Any other
+    fallback, a refusal the hook did not place, or a deadlock sends the whole set to the single path."""
+    alone: list = []
+    for _attempt in range(SET_ATTEMPTS):
+        try:
+            left = _ingest_set(pending=pending, outcomes=outcomes, hooks=hooks, source=source, now=now, user=user)
+            return sorted(alone + left, key=lambda item: item[0])
+        except extensions.BatchFallback as exc:  # rolled back
+            if not exc.cards:
+                log.info("batch of %d receipts stored one by one: %s", len(pending) + len(alone), exc)
+                break
+            alone += [item for item in pending if item[2] is not None and item[2].pk in exc.cards]
+            pending = [item for item in pending if item[2] is None or item[2].pk not in exc.cards]
+            log.info("batch: %d receipts of %d cards stored one by one (%s)", len(alone), len(exc.cards), exc)
+            if not pending:
+                break
+        except (DomainError, OperationalError) as exc:  # rolled back
+            log.info("batch of %d receipts stored one by one: %r", len(pending) + len(alone), exc)
+            break
+    return sorted(alone + pending, key=lambda item: item[0])
 
 
 def _ingest_set(*, pending, outcomes, hooks, source, now, user) -> list:

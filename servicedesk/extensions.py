@@ -110,7 +110,14 @@ class ReceiptHook(Protocol):
 class BatchFallback(Exception):
     """Raised by a receipt hook's optional `on_stored_many` when it cannot settle the batch set-based (a
     refusal found inside the transaction, an upgrade due, a year spend to sum…): the caller rolls the
-    whole set back and stores each receipt alone, so every receipt is still answered as if posted alone."""
+    whole set back and stores each receipt alone, so every receipt is still answered as if posted alone.
+    With `cards` (the card ids whose receipts need the single path), the caller takes only those cards'
+    receipts out, stores the rest set-based again and then those alone: a hook whose state is per card
+    (the members' balances) names them, so one card crossing its upgrade does not slow 500 receipts."""
+
+    def __init__(self, reason: str, *, cards: frozenset = frozenset()):
+        super().__init__(reason)
+        self.cards = frozenset(cards)
 
 
 class ReceiptHookMany(Protocol):

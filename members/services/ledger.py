@@ -306,9 +306,10 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
     read of the cards, one UPDATE of them, one INSERT of the ledger lines: each receipt gets the balances
     it would have got posted alone. Anything the single path does in more than its one statement (a
     stored-value shortfall or a card no longer active — a refusal —, a year spend still to sum, an
-    upgrade due, a receipt of another year) raises BatchFallback or the refusal: the caller rolls back and
-    settles receipt by receipt (receipt_card_settle), which answers exactly as before. An upgrade due on a
-    card's last receipt of the batch is made after the set (nothing later in the batch earns at the new tier)."""
+    upgrade due, a receipt of another year) is per card: every such card is named in one BatchFallback, and
+    the caller rolls back, settles the other cards' receipts as a set again and those cards' receipts one by
+    one (receipt_card_settle), which answers exactly as before. An upgrade due on a card's last receipt of
+    the batch is made after the set (nothing later in the batch earns at the new tier)."""
     from servicedesk.extensions import BatchFallback
 
     now = now or timezone.now()
@@ -326,21 +327,28 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
     entries, settled, upgrades = [], [], []
     earn, redeem = _entry_makers()
     last = {card.pk: n for n, (_r, card, _p) in enumerate(items)}  # each card's last receipt in the batch
+    alone: set[int] = set()  # cards the single path must settle (each reason below), named all at once
     for n, (receipt, card, points) in enumerate(items):
+        if card.pk in alone:
+            continue
         state = states.get(card.pk)
         if state is None or state.status != CardStatus.ACTIVE:
-            raise BatchFallback("card no longer active")
+            alone.add(card.pk)  # no longer active: the single path refuses it as it would alone
+            continue
         year = receipt.business_date.year
         if state.year != year:
-            raise BatchFallback("year spend to sum")
+            alone.add(card.pk)  # the year's spend to sum first (R-VIP-4)
+            continue
         spend = quantize(receipt.total) if receipt.payment_method == PaymentMethod.STORED_VALUE else Decimal("0.00")
         if receipt.payment_method == PaymentMethod.STORED_VALUE and (spend <= 0 or state.stored < spend):
-            raise BatchFallback("stored value refused")
+            alone.add(card.pk)  # stored value refused (R-RBT-4): the single path answers the refusal
+            continue
         state.year_spend += quantize(receipt.total)
         policy = selectors.policy_at(at=receipt.rung_at)
         if state.tier == Tier.GOLD and rules.upgrade_due(tier=state.tier, year_spend=state.year_spend, policy=policy):
             if last[card.pk] != n:  # a later receipt of the card would earn at the new tier: one by one
-                raise BatchFallback("upgrade due")
+                alone.add(card.pk)
+                continue
             # R-VIP-4 on the card's last receipt of the batch: upgraded after the set, as the single path does
             upgrades.append((card, year, policy, state.year_spend))
         state.changed = True
@@ -357,6 +365,8 @@ def receipts_card_settle_many(*, items: list[tuple[Receipt, Card, int]], user=No
             entries.append(redeem(card.pk, Wallet.STORED_VALUE, EntryKind.REDEEM, -spend, state.stored, reference,
                                   user, receipt, now))
         settled.append(CardSettled(dept_points=state.dept, market_points=state.market, stored_value=state.stored))
+    if alone:
+        raise BatchFallback("cards for the single path", cards=frozenset(alone))
     changed = [(pk, s) for pk, s in states.items() if s.changed]
     if changed and connection.vendor == "postgresql" and len(changed) >= ROWSET_FROM:  # one JSON parameter
         columns = ("dept_points", "market_points", "stored_value", "year_spend")

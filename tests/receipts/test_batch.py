@@ -177,6 +177,47 @@ def test_r_vip_4_upgrade_on_a_cards_last_receipt_stays_set_based_and_answers_as_
     assert batched.events.filter(type="upgraded").count() == 1
 
 
+def _receipt_inserts(ctx) -> int:
+    return sum(1 for q in ctx.captured_queries if 'INSERT INTO "receipts_receipt" ' in q["sql"])
+
+
+@pytest.mark.parametrize("state", [{"year_spend": Decimal("29000.00")}, {"year_spend_year": None}],
+                         ids=["r_vip_4_upgrade_due_mid_batch", "r_vip_4_year_spend_to_sum"])
+def test_one_cards_fallback_sends_only_its_receipts_alone_the_rest_stay_set_based(pos, db, state):
+    """Issue 16: a card the set cannot settle (its upgrade due before its last receipt in the batch, or its
+    year's spend still to sum) has only its own receipts stored one by one; the other cards' receipts are
+    stored as a set again (one receipt INSERT rolled back, one kept, then one per receipt of that card) —
+    and every answer is what the same receipts posted one by one answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    single, batched = _twin_cards(year_spend=Decimal("29000.00"))
+    Card.objects.filter(pk__in=[single.pk, batched.pk]).update(**state)
+    others_single, others_batched = _twin_cards(), _twin_cards()
+    plan = [2, 0, 2, 1, 0, 3, 2, 1, 3]  # 0 = the falling-back card, 1–3 its neighbours (two cards each)
+    cards_single = [single, others_single[0], others_single[1], _twin_cards()[0]]
+    cards_batched = [batched, others_batched[0], others_batched[1], _twin_cards()[0]]
+    alone = [pos.post(URL, body(number=f"WA{n}", card=cards_single[k].card_number), format="json").json()
+             for n, k in enumerate(plan)]
+    items = [body(number=f"WB{n}", card=cards_batched[k].card_number) for n, k in enumerate(plan)]
+    with CaptureQueriesContext(connection) as ctx:
+        results = pos.post(BATCH, {"receipts": items}, format="json").json()["results"]
+    assert [x["status"] for x in results] == [201] * len(plan)
+    assert [_strip(x["body"]) for x in results] == [_strip(a) for a in alone]
+    assert _receipt_inserts(ctx) == 2 + plan.count(0), "not split: the whole batch went one by one"
+    for one, other in zip(cards_single, cards_batched, strict=True):
+        one.refresh_from_db()
+        other.refresh_from_db()
+        assert (other.tier, other.dept_points, other.year_spend, other.year_spend_year) == \
+            (one.tier, one.dept_points, one.year_spend, one.year_spend_year)
+    assert batched.year_spend_year == timezone.localdate().year
+    entries = PointsEntry.objects.filter(reference__startswith="dept:WB").order_by("card_id", "id")
+    assert [(e.card_id, e.balance_after) for e in entries] == sorted(
+        ((cards_batched[k].pk, r["member_balance"]["dept_points"]) for k, r in
+         zip(plan, [x["body"] for x in results], strict=True)), key=lambda pair: pair[0])
+
+
 def test_the_same_receipt_twice_in_one_batch_is_a_repost_or_a_conflict(pos, db):
     (card, _other) = _twin_cards()
     first = body(number="T1", card=card.card_number)
