@@ -41,7 +41,8 @@ def _setup(sender, **kwargs):
 
 @worker_process_init.connect
 def _settle(**kwargs):
-    """Each pool process, once forked: the loaded site out of the garbage collector's walks (servicedesk/runtime.py)."""
+    """Each pool process, once forked: what Django loaded out of the garbage collector's walks; no pages are
+    loaded for a worker that serves none (servicedesk/runtime.py)."""
     from servicedesk.runtime import settle_process
 
-    settle_process()
+    settle_process(load_site=False)

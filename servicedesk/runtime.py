@@ -32,11 +32,15 @@ def gc_threshold(value: str | None) -> tuple[int, ...] | None:
     return parts
 
 
-def settle_process() -> None:
-    """Load what the first request would load, then freeze it out of the collector's sight."""
-    from django.urls import get_resolver
+def settle_process(*, load_site: bool = True) -> None:
+    """Load what the first request would load (a web worker; `load_site`), then freeze what is loaded out of
+    the collector's sight. A Celery pool process serves no page: it freezes what Django's set-up loaded and
+    leaves the URLconf, and with it every app's admin (servicedesk/admin_discovery.py), to a task that reverses
+    a URL."""
+    if load_site:
+        from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 - imports every view, form and serializer module now
+        get_resolver().url_patterns  # noqa: B018 - imports every view, form and serializer module now
     threshold = gc_threshold(os.environ.get("WEB_GC_THRESHOLD"))
     gc.collect()  # whatever start-up left as garbage is freed, not frozen
     gc.freeze()

@@ -67,6 +67,18 @@ def test_a_task_binds_to_the_desks_celery_app_in_a_process_that_never_imported_i
     assert found == [False, "servicedesk", "servicedesk", True]
 
 
+def test_a_celery_pool_process_settles_without_loading_the_admin():
+    """worker_process_init (servicedesk/celery.py): Django's set-up is frozen out of the collector; the
+    URLconf and the apps' admin modules stay unloaded in a process that serves no page."""
+    found = _fresh_process(
+        "import gc\n"
+        "from servicedesk.celery import _settle\n"
+        "_settle()\n"
+        "print(json.dumps([gc.get_freeze_count() > 10000, 'servicedesk.urls' in sys.modules,\n"
+        "                  'members.admin' in sys.modules]))")
+    assert found == [True, False, False]
+
+
 def test_the_package_still_answers_celery_app():
     import servicedesk
     from servicedesk.celery import app
